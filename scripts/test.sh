@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The test command: set-up, type-check, build, then every suite. Ends with the line
+# "N passed, N failed, N skipped" that CI reads.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh || { echo "0 passed, 1 failed"; exit 1; }
+
+failed_steps=0
+echo "== type-check"
+if ! npx tsc --noEmit -p .; then failed_steps=$((failed_steps+1)); fi
+echo "== build"
+if ! node scripts/build.mjs; then failed_steps=$((failed_steps+1)); fi
+
+echo "== tests"
+out=$(mktemp)
+npx mocha --reporter ./scripts/summary-reporter.cjs "$@" 2>&1 | tee "$out"
+rc=${PIPESTATUS[0]}
+summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1)
+rm -f "$out"
+passed=$(echo "$summary" | awk '{print $1}'); failed=$(echo "$summary" | awk '{print $3}')
+skipped=$(echo "$summary" | awk '{print $5}')
+passed=${passed:-0}; failed=${failed:-0}; skipped=${skipped:-0}
+# type-check and build failures count as failed checks in the closing line.
+failed=$((failed + failed_steps))
+[ -z "$summary" ] && failed=$((failed + 1))
+echo
+echo "${passed} passed, ${failed} failed, ${skipped} skipped"
+[ "$failed" -eq 0 ] && [ "$rc" -eq 0 ]
