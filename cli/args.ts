@@ -1,0 +1,135 @@
+// Command-line parsing for `kwb`. QEMU-like flags, accepted with one or two dashes
+// (`-kernel X`, `--kernel X`, `--kernel=X`). Errors name the flag and what is wrong.
+
+export class UsageError extends Error {
+  constructor(message: string) { super(message); this.name = 'UsageError'; }
+}
+
+export interface RunOptions {
+  kernel?: string;
+  /** 'none' (kernel entry in M-mode at reset) or a firmware file (OpenSBI fw_jump). */
+  bios: string;
+  drives: string[];
+  /** Write drive images in place instead of through a copy-on-write overlay. */
+  driveWrite: boolean;
+  memoryBytes: number;
+  smp: number;
+  append?: string;
+  /** Start paused (for a debugger). */
+  startPaused: boolean;
+  /** gdb stub listen address (tcp::PORT, tcp:HOST:PORT, unix:PATH). */
+  gdb?: string;
+  /** Print instruction count, wall time and MIPS on exit (stderr). */
+  stats: boolean;
+  /** Stop after this many instructions (testing, benches). */
+  maxInstructions?: number;
+  /** Keep running when the guest loops on a trap (instead of reporting and exiting). */
+  ignoreFaultLoop: boolean;
+}
+
+export interface ParsedCommand {
+  command: 'run' | 'help' | 'version';
+  run: RunOptions;
+}
+
+export const USAGE = `usage: kwb run [options]
+  --kernel FILE        kernel: an ELF64 RISC-V executable (or a Linux Image with --bios)
+  --bios none|FILE     none: the kernel starts in M-mode at its entry (default);
+                       FILE: firmware at 0x80000000 (e.g. OpenSBI fw_jump.bin), kernel at 0x80200000
+  --drive FILE         a raw disk image on the next virtio-mmio slot (repeatable);
+                       copy-on-write: the file is never changed unless --drive-write
+  --drive-write        write drive images in place
+  --mem SIZE, -m SIZE  RAM size, e.g. 128M, 1G (default 128M)
+  --smp N              number of harts (default 1, at most 8)
+  --append "ARGS"      kernel command line (FDT /chosen/bootargs)
+  -S                   start paused, waiting for a debugger
+  --gdb ADDR           gdb stub: tcp::1234, tcp:127.0.0.1:1234 or unix:/path
+  --stats              print instructions, time and MIPS when the machine stops
+  --max-insns N        stop after N instructions
+  --ignore-fault-loop  keep running when the guest takes the same trap forever
+Console: the terminal is the serial port; Ctrl-A X quits, Ctrl-A H lists the keys.
+Exit status: the guest's poweroff code; 2 for bad options or input files.`;
+
+const FLAGS_WITH_VALUE = new Set(['kernel', 'bios', 'drive', 'mem', 'm', 'smp', 'append', 'gdb', 'max-insns']);
+const FLAGS_BOOL = new Set(['S', 'drive-write', 'stats', 'ignore-fault-loop', 'help', 'h', 'version']);
+
+export function parseSize(text: string, flag: string): number {
+  const m = /^(\d+)([KMG]?)i?B?$/i.exec(text.trim());
+  if (!m) throw new UsageError(`${flag}: '${text}' is not a size (try 128M or 1G)`);
+  const mult = { '': 1 << 20, K: 1 << 10, M: 1 << 20, G: 1 << 30 }[m[2].toUpperCase() as '' | 'K' | 'M' | 'G'];
+  const bytes = Number(m[1]) * mult;
+  if (bytes < (16 << 20) || bytes > (2048 * (1 << 20))) throw new UsageError(`${flag}: ${text} is out of range (16M to 2G)`);
+  if (bytes % 4096 !== 0) throw new UsageError(`${flag}: ${text} is not a multiple of 4 KiB`);
+  return bytes;
+}
+
+function parseCount(text: string, flag: string, min: number, max: number): number {
+  if (!/^\d+$/.test(text)) throw new UsageError(`${flag}: '${text}' is not a whole number`);
+  const n = Number(text);
+  if (n < min || n > max) throw new UsageError(`${flag}: ${n} is out of range (${min} to ${max})`);
+  return n;
+}
+
+export function parseArgs(argv: string[]): ParsedCommand {
+  const run: RunOptions = {
+    bios: 'none', drives: [], driveWrite: false, memoryBytes: 128 << 20, smp: 1,
+    startPaused: false, stats: false, ignoreFaultLoop: false,
+  };
+  let command: ParsedCommand['command'] = 'run';
+  let i = 0;
+  if (argv[0] !== undefined && !argv[0].startsWith('-')) {
+    const c = argv[0];
+    if (c === 'run' || c === 'help' || c === 'version') command = c;
+    else throw new UsageError(`unknown command '${c}' (commands: run, help, version)`);
+    i = 1;
+  }
+  for (; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith('-') || arg === '-' || arg === '--') throw new UsageError(`unexpected argument '${arg}'`);
+    let name = arg.replace(/^--?/, '');
+    let value: string | undefined;
+    const eq = name.indexOf('=');
+    if (eq >= 0) { value = name.slice(eq + 1); name = name.slice(0, eq); }
+    if (FLAGS_BOOL.has(name)) {
+      if (value !== undefined) throw new UsageError(`${arg}: this flag takes no value`);
+    } else if (FLAGS_WITH_VALUE.has(name)) {
+      if (value === undefined) {
+        value = argv[++i];
+        if (value === undefined) throw new UsageError(`${arg}: missing value`);
+      }
+    } else {
+      throw new UsageError(`unknown option '${arg}' (see kwb help)`);
+    }
+    switch (name) {
+      case 'kernel': run.kernel = value; break;
+      case 'bios': run.bios = value!; break;
+      case 'drive': run.drives.push(driveFile(value!)); break;
+      case 'drive-write': run.driveWrite = true; break;
+      case 'mem': case 'm': run.memoryBytes = parseSize(value!, arg); break;
+      case 'smp': run.smp = parseCount(value!, arg, 1, 8); break;
+      case 'append': run.append = value; break;
+      case 'S': run.startPaused = true; break;
+      case 'gdb': run.gdb = checkListen(value!, arg); break;
+      case 'stats': run.stats = true; break;
+      case 'max-insns': run.maxInstructions = parseCount(value!, arg, 1, Number.MAX_SAFE_INTEGER); break;
+      case 'ignore-fault-loop': run.ignoreFaultLoop = true; break;
+      case 'help': case 'h': command = 'help'; break;
+      case 'version': command = 'version'; break;
+    }
+  }
+  if (command === 'run' && !run.kernel) throw new UsageError('no kernel given (use --kernel FILE)');
+  return { command, run };
+}
+
+/** Accepts `FILE` or QEMU's `file=FILE[,...]` form. */
+function driveFile(value: string): string {
+  if (value.startsWith('file=')) return value.slice(5).split(',')[0];
+  if (value === '') throw new UsageError('--drive: empty file name');
+  return value;
+}
+
+function checkListen(value: string, flag: string): string {
+  if (/^tcp:([\w.-]*):(\d{1,5})$/.test(value) || /^unix:.+/.test(value)) return value;
+  if (/^\d{1,5}$/.test(value)) return `tcp::${value}`;
+  throw new UsageError(`${flag}: '${value}' is not a listen address (tcp::1234, tcp:127.0.0.1:1234, unix:/path)`);
+}
