@@ -1,0 +1,232 @@
+// The `virt` board as ONE table of devices (QEMU hw/riscv/virt.c's habit; style.md §6): each
+// row gives the base, size and PLIC source of a device and how to build it, and every device
+// writes its own device-tree node, so the FDT is generated from the same table as the bus map
+// and cannot disagree with it. The Machine owns the harts and RAM; the board gives it the
+// devices to map, the timed devices, the boot ROM and the FDT (for RAM at fdtAddress).
+//
+// Map (same as QEMU 7.2's virt):
+//   0x0000_1000  boot ROM (board/boot-rom.ts)     0x0C00_0000  PLIC
+//   0x0010_0000  sifive_test (poweroff/reboot)    0x1000_0000  NS16550A UART0, IRQ 10
+//   0x0010_1000  goldfish RTC, IRQ 11             0x1000_1000 + 0x1000·n  virtio-mmio n, IRQ 1+n
+//   0x0200_0000  CLINT                            0x8000_0000  RAM
+//
+// FDT placement (default fdtAddress): like QEMU (riscv_load_fdt), at the top of RAM but below
+// 3 GiB, aligned down to 2 MiB: alignDown(min(ramEnd, 0xC000_0000) - fdtSize, 2 MiB). QEMU's
+// blob is 1 MiB, ours a few KiB; both give 0x87E0_0000 for 128 MiB (checked with gdb against
+// qemu-system-riscv64: a1 = 0x87e00000 at its reset vector). This leaves the 2 MiB above the
+// FDT free for OpenSBI to grow the tree in place.
+import type { BlockBackend, Clock, Device, DmaPort, HartInterruptLines, IrqLine, SerialHost, TimedDevice } from '../bus/device';
+import { Clint, CLINT_SIZE } from '../devices/clint';
+import { GoldfishRtc, GOLDFISH_RTC_SIZE } from '../devices/goldfish-rtc';
+import { Plic, PLIC_SIZE } from '../devices/plic';
+import { SifiveTest, SIFIVE_TEST_SIZE } from '../devices/sifive-test';
+import { Uart16550, UART_SIZE } from '../devices/uart16550';
+import { VirtioBlk } from '../devices/virtio-blk';
+import { VirtioMmio, VIRTIO_MMIO_SIZE } from '../devices/virtio-mmio';
+import { buildBootRom } from './boot-rom';
+import { FdtBuilder, cells64 } from './fdt';
+import type { DescribedDevice, FdtContext, Placement } from './fdt-node';
+
+export const RAM_BASE = 0x8000_0000;
+export const TIMEBASE_HZ = 10_000_000;
+export const VIRTIO_SLOTS = 8;
+export const UART0_BASE = 0x1000_0000;
+export const UART0_IRQ = 10;
+export const RTC_IRQ = 11;
+export const VIRTIO_BASE = 0x1000_1000;
+export const VIRTIO_IRQ0 = 1;
+export const MAX_HARTS = 8;
+/** What each hart's riscv,isa says: the extensions the brief asks the harts to implement. */
+export const RISCV_ISA = 'rv64imafdc_zicsr_zifencei_zicntr_sstc';
+const FDT_ALIGN = 2 << 20;
+const FDT_CEILING = 0xc000_0000;
+
+export interface VirtBoardOptions {
+  harts: number;
+  memoryBytes: number;
+  bootargs?: string;
+  drives?: BlockBackend[];
+  serial?: SerialHost;
+  /** Where the boot ROM jumps: firmware or a -bios none kernel's entry. */
+  resetAddress: number;
+  /** Default: QEMU's placement, see the file comment. */
+  fdtAddress?: number;
+  initrd?: { start: number; end: number };
+}
+
+export interface BoardEnv {
+  lines: HartInterruptLines;
+  clock: Clock;
+  dma: DmaPort;
+  poweroff(code: number): void;
+  reboot(): void;
+}
+
+export interface VirtBoard {
+  /** MMIO devices to map, each at its base (the bus passes offsets). */
+  devices: { base: number; device: Device }[];
+  timed: TimedDevice[];
+  /** Mapped read-only at BOOT_ROM_BASE (0x1000). */
+  bootRom: Uint8Array;
+  /** To copy into RAM at fdtAddress before the harts start. */
+  fdt: Uint8Array;
+  fdtAddress: number;
+  /** Host-to-guest serial input (typed bytes). */
+  uartReceive(bytes: Uint8Array): void;
+  /** Power-on state of every device (machine reset, reboot). */
+  resetDevices(): void;
+}
+
+export class BoardError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BoardError';
+  }
+}
+
+/** What a table row's constructor may use. */
+interface BuildContext {
+  opts: VirtBoardOptions;
+  env: BoardEnv;
+  irq: IrqLine;
+  plic(): Plic;
+}
+
+interface BoardRow extends Placement {
+  /** Builds the device, or null when the board has none there (an absent option). */
+  create(c: BuildContext, at: Placement): DescribedDevice | null;
+}
+
+/** THE board: every MMIO device of `virt`, in address order. */
+export const VIRT_TABLE: readonly BoardRow[] = [
+  { base: 0x0010_0000, size: SIFIVE_TEST_SIZE, create: (c) => new SifiveTest(c.env.poweroff, c.env.reboot) },
+  { base: 0x0010_1000, size: GOLDFISH_RTC_SIZE, irq: RTC_IRQ, create: (c, at) => new GoldfishRtc(c.env.clock, c.irq, at.irq!) },
+  { base: 0x0200_0000, size: CLINT_SIZE, create: (c) => new Clint(c.opts.harts, c.env.lines, c.env.clock) },
+  { base: 0x0c00_0000, size: PLIC_SIZE, create: (c) => c.plic() },
+  { base: UART0_BASE, size: UART_SIZE, irq: UART0_IRQ, create: (c, at) => new Uart16550(c.irq, at.irq!, c.opts.serial) },
+  ...Array.from({ length: VIRTIO_SLOTS }, (_, n): BoardRow => ({
+    base: VIRTIO_BASE + 0x1000 * n,
+    size: VIRTIO_MMIO_SIZE,
+    irq: VIRTIO_IRQ0 + n,
+    create: (c, at) => {
+      const drive = c.opts.drives?.[n];
+      const blk = drive ? new VirtioBlk(drive, c.env.dma, `kwb-disk${n}`) : null;
+      return new VirtioMmio(n, blk, c.irq, at.irq!, c.env.dma);
+    },
+  })),
+];
+
+/** QEMU's FDT placement rule (see the file comment). */
+export function defaultFdtAddress(memoryBytes: number, fdtSize: number): number {
+  const top = Math.min(RAM_BASE + memoryBytes, FDT_CEILING);
+  const aligned = Math.floor((top - fdtSize) / FDT_ALIGN) * FDT_ALIGN;
+  return aligned >= RAM_BASE ? aligned : Math.floor((top - fdtSize) / 8) * 8;
+}
+
+function checkOptions(o: VirtBoardOptions): void {
+  if (!Number.isInteger(o.harts) || o.harts < 1 || o.harts > MAX_HARTS) throw new BoardError(`harts must be 1..${MAX_HARTS}, not ${o.harts}`);
+  if (!Number.isInteger(o.memoryBytes) || o.memoryBytes < (1 << 20) || o.memoryBytes % 4096 !== 0 || o.memoryBytes > 0x4000_0000_0) {
+    throw new BoardError(`memory must be a whole number of 4 KiB pages between 1 MiB and 16 GiB, not ${o.memoryBytes} bytes`);
+  }
+  if ((o.drives?.length ?? 0) > VIRTIO_SLOTS) throw new BoardError(`at most ${VIRTIO_SLOTS} drives fit the virtio-mmio slots (got ${o.drives!.length})`);
+}
+
+export function buildVirtBoard(opts: VirtBoardOptions, env: BoardEnv): VirtBoard {
+  checkOptions(opts);
+  let plic: Plic | undefined;
+  const getPlic = (): Plic => (plic ??= new Plic(opts.harts, env.lines));
+  const irq: IrqLine = { setIrq: (s, l) => getPlic().setIrq(s, l) };
+  const ctx: BuildContext = { opts, env, irq, plic: getPlic };
+  const placed: { at: Placement; device: DescribedDevice }[] = [];
+  for (const row of VIRT_TABLE) {
+    const at: Placement = { base: row.base, size: row.size, irq: row.irq };
+    const device = row.create(ctx, at);
+    if (device) placed.push({ at, device });
+  }
+  const uart = placed.find((p) => p.device instanceof Uart16550)!.device as Uart16550;
+
+  const fdt = writeFdt(opts, placed);
+  const fdtAddress = opts.fdtAddress ?? defaultFdtAddress(opts.memoryBytes, fdt.length);
+  if (fdtAddress < RAM_BASE || fdtAddress + fdt.length > RAM_BASE + opts.memoryBytes || fdtAddress % 8 !== 0) {
+    throw new BoardError(`FDT address 0x${fdtAddress.toString(16)} must be 8-byte aligned and leave its ${fdt.length} bytes inside RAM`);
+  }
+  return {
+    devices: placed.map((p) => ({ base: p.at.base, device: p.device })),
+    timed: placed.map((p) => p.device).filter((d): d is DescribedDevice & TimedDevice => 'nextDeadline' in d),
+    bootRom: buildBootRom(opts.resetAddress, fdtAddress),
+    fdt,
+    fdtAddress,
+    uartReceive: (bytes) => uart.receive(bytes),
+    resetDevices: () => { for (const p of placed) p.device.reset?.(); },
+  };
+}
+
+/** The device tree of the board: fixed nodes here, one node per table device from the device. */
+function writeFdt(opts: VirtBoardOptions, placed: { at: Placement; device: DescribedDevice }[]): Uint8Array {
+  const fdt = new FdtBuilder();
+  const cpuPhandles = Array.from({ length: opts.harts }, () => fdt.allocPhandle());
+  const intcPhandles = Array.from({ length: opts.harts }, () => fdt.allocPhandle());
+  const plicPhandle = fdt.allocPhandle();
+  const testPhandle = fdt.allocPhandle();
+  const ctx = (device: DescribedDevice): FdtContext => ({
+    harts: opts.harts, plicPhandle, cpuIntcPhandles: intcPhandles,
+    ownPhandle: device instanceof SifiveTest ? testPhandle : 0,
+  });
+
+  fdt.beginNode('');
+  fdt.u32('#address-cells', 2);
+  fdt.u32('#size-cells', 2);
+  fdt.str('compatible', 'riscv-virtio');
+  fdt.str('model', 'riscv-virtio,kernel-workbench');
+
+  fdt.beginNode('chosen');
+  if (opts.bootargs !== undefined) fdt.str('bootargs', opts.bootargs);
+  fdt.str('stdout-path', `/soc/serial@${UART0_BASE.toString(16)}`);
+  if (opts.initrd) {
+    fdt.u32('linux,initrd-start', ...cells64(opts.initrd.start));
+    fdt.u32('linux,initrd-end', ...cells64(opts.initrd.end));
+  }
+  fdt.endNode();
+
+  const test = placed.find((p) => p.device instanceof SifiveTest);
+  if (test) (test.device as SifiveTest).writeSysconNodes(fdt, testPhandle);
+
+  fdt.beginNode(`memory@${RAM_BASE.toString(16)}`);
+  fdt.str('device_type', 'memory');
+  fdt.reg2({ base: RAM_BASE, size: opts.memoryBytes });
+  fdt.endNode();
+
+  fdt.beginNode('cpus');
+  fdt.u32('#address-cells', 1);
+  fdt.u32('#size-cells', 0);
+  fdt.u32('timebase-frequency', TIMEBASE_HZ);
+  for (let h = 0; h < opts.harts; h++) {
+    fdt.beginNode(`cpu@${h}`);
+    fdt.u32('phandle', cpuPhandles[h]);
+    fdt.str('device_type', 'cpu');
+    fdt.u32('reg', h);
+    fdt.str('status', 'okay');
+    fdt.str('compatible', 'riscv');
+    fdt.str('riscv,isa', RISCV_ISA);
+    fdt.str('mmu-type', 'riscv,sv39');
+    fdt.beginNode('interrupt-controller');
+    fdt.u32('#interrupt-cells', 1);
+    fdt.empty('interrupt-controller');
+    fdt.str('compatible', 'riscv,cpu-intc');
+    fdt.u32('phandle', intcPhandles[h]);
+    fdt.endNode();
+    fdt.endNode();
+  }
+  fdt.endNode();
+
+  fdt.beginNode('soc');
+  fdt.u32('#address-cells', 2);
+  fdt.u32('#size-cells', 2);
+  fdt.str('compatible', 'simple-bus');
+  fdt.empty('ranges');
+  for (const p of placed) p.device.writeFdt(fdt, p.at, ctx(p.device));
+  fdt.endNode();
+
+  fdt.endNode();
+  return fdt.finish(0);
+}

@@ -1,0 +1,113 @@
+// virtio-blk device (Virtio 1.2 §5.2) behind a virtio-mmio transport: one request queue,
+// requests IN (read), OUT (write), FLUSH and GET_ID; each request is a 16-byte header
+// (type u32, reserved u32, sector u64), data buffers, and a final device-writable status
+// byte (0 OK, 1 IOERR, 2 UNSUPP). Offered features: VERSION_1, SEG_MAX, BLK_SIZE, FLUSH,
+// and RO when the backend is read-only. Configuration space: capacity (512-byte sectors)
+// at 0, size_max 8 (0: not offered), seg_max 12, geometry 16, blk_size 20.
+import type { BlockBackend, DmaPort } from '../bus/device';
+import { gather, scatter, writableLength, type SplitVirtqueue } from './virtqueue';
+import { VIRTIO_F_VERSION_1, type VirtioDevice } from './virtio-mmio';
+
+export const VIRTIO_ID_BLOCK = 2;
+export const SECTOR = 512;
+export const BLK_F_SEG_MAX = 2;
+export const BLK_F_RO = 5;
+export const BLK_F_BLK_SIZE = 6;
+export const BLK_F_FLUSH = 9;
+export const BLK_T_IN = 0;
+export const BLK_T_OUT = 1;
+export const BLK_T_FLUSH = 4;
+export const BLK_T_GET_ID = 8;
+export const BLK_S_OK = 0;
+export const BLK_S_IOERR = 1;
+export const BLK_S_UNSUPP = 2;
+export const BLK_ID_BYTES = 20;
+const QUEUE_MAX = 256;
+const SEG_MAX = QUEUE_MAX - 2;
+/** Largest request we accept (bounds the copy a hostile chain can ask for). */
+const MAX_REQUEST = 16 << 20;
+
+export class VirtioBlk implements VirtioDevice {
+  readonly deviceId = VIRTIO_ID_BLOCK;
+  readonly queueCount = 1;
+  readonly queueMax = QUEUE_MAX;
+  private readonly config = new Uint8Array(24);
+  private readonly featureWords: [number, number];
+
+  constructor(private readonly backend: BlockBackend, private readonly dma: DmaPort, private readonly id: string) {
+    const low = (1 << BLK_F_SEG_MAX) | (1 << BLK_F_BLK_SIZE) | (1 << BLK_F_FLUSH) | (backend.readOnly ? 1 << BLK_F_RO : 0);
+    this.featureWords = [low >>> 0, 1 << (VIRTIO_F_VERSION_1 - 32)];
+    const v = new DataView(this.config.buffer);
+    const sectors = Math.floor(backend.byteLength / SECTOR);
+    v.setUint32(0, sectors >>> 0, true);
+    v.setUint32(4, Math.floor(sectors / 0x1_0000_0000), true);
+    v.setUint32(12, SEG_MAX, true);
+    v.setUint32(20, SECTOR, true);
+  }
+
+  get capacitySectors(): number {
+    return Math.floor(this.backend.byteLength / SECTOR);
+  }
+
+  features(sel: number): number {
+    return sel < 2 ? this.featureWords[sel] : 0;
+  }
+
+  configRead(offset: number, size: 1 | 2 | 4): number {
+    if (offset < 0 || offset + size > this.config.length) return 0;
+    let v = 0;
+    for (let i = size - 1; i >= 0; i--) v = v * 256 + this.config[offset + i];
+    return v >>> 0;
+  }
+
+  reset(): void {}
+
+  process(_index: number, queue: SplitVirtqueue): boolean {
+    let interrupt = false;
+    for (let chain = queue.pop(); chain; chain = queue.pop()) {
+      const out = gather(this.dma, chain, MAX_REQUEST);
+      const room = writableLength(chain);
+      let written = 0;
+      let status = BLK_S_IOERR;
+      if (out.length >= 16 && room >= 1) {
+        const hdr = new DataView(out.buffer, out.byteOffset, 16);
+        const type = hdr.getUint32(0, true);
+        const sector = hdr.getUint32(8, true) + hdr.getUint32(12, true) * 0x1_0000_0000;
+        const data = out.subarray(16);
+        const dataRoom = room - 1;
+        if (type === BLK_T_IN) {
+          if (dataRoom % SECTOR === 0 && this.inRange(sector, dataRoom) && dataRoom <= MAX_REQUEST) {
+            const buf = new Uint8Array(dataRoom);
+            this.backend.read(sector * SECTOR, buf);
+            scatter(this.dma, chain, 0, buf);
+            written = dataRoom;
+            status = BLK_S_OK;
+          }
+        } else if (type === BLK_T_OUT) {
+          if (!this.backend.readOnly && data.length % SECTOR === 0 && this.inRange(sector, data.length)) {
+            this.backend.write(sector * SECTOR, data);
+            status = BLK_S_OK;
+          }
+        } else if (type === BLK_T_FLUSH) {
+          this.backend.flush();
+          status = BLK_S_OK;
+        } else if (type === BLK_T_GET_ID) {
+          const id = new Uint8Array(Math.min(BLK_ID_BYTES, dataRoom));
+          for (let i = 0; i < id.length && i < this.id.length; i++) id[i] = this.id.charCodeAt(i) & 0x7f;
+          scatter(this.dma, chain, 0, id);
+          written = id.length;
+          status = BLK_S_OK;
+        } else {
+          status = BLK_S_UNSUPP;
+        }
+      }
+      if (room >= 1) scatter(this.dma, chain, room - 1, new Uint8Array([status]));
+      if (queue.push(chain.head, written + (room >= 1 ? 1 : 0))) interrupt = true;
+    }
+    return interrupt;
+  }
+
+  private inRange(sector: number, bytes: number): boolean {
+    return sector * SECTOR + bytes <= this.backend.byteLength;
+  }
+}
