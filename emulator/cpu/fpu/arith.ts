@@ -126,10 +126,11 @@ export function divS(f: FpRegs, rd: number, rs1: number, rs2: number, rm: number
     const a = readS(f, rs1), b = readS(f, rs2);
     const q = a / b;
     const s = Math.fround(q);
-    if (s - s === 0 && (Math.abs(q) > MIN_NORMAL_S || q === 0)) {
+    if (s - s === 0 && Math.abs(q) > MIN_NORMAL_S) {
       writeS(f, rd, s);
       return s === q && s * b === a ? 0 : FLAG_NX; // s*b is exact (24 x 24 bits)
     }
+    if (q === 0) { writeS(f, rd, q); return 0; } // zero dividend or infinite divisor: exact
   }
   return slowS(f, rd, sf.div(sf.SINGLE, bitsS(f, rs1), bitsS(f, rs2), rm));
 }
