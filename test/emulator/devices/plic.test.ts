@@ -1,0 +1,135 @@
+// PLIC against the RISC-V PLIC specification 1.0.0: priorities, pending, per-context enables
+// and thresholds, claim/complete with level-triggered gateways, and which mip bit each
+// context drives (context 2h: hart h MEIP, 2h+1: hart h SEIP, as in QEMU's virt tree).
+import { strict as assert } from 'node:assert';
+import { MIP_MEIP, MIP_SEIP } from '../../../emulator/bus/device';
+import { Plic, PLIC_MAX_SOURCE } from '../../../emulator/devices/plic';
+import { FakeHartLines } from './fakes';
+
+const prio = (s: number) => 4 * s;
+const enable = (c: number) => 0x2000 + 0x80 * c;
+const threshold = (c: number) => 0x200000 + 0x1000 * c;
+const claim = (c: number) => 0x200004 + 0x1000 * c;
+
+function make(harts = 2) {
+  const lines = new FakeHartLines(harts);
+  return { lines, plic: new Plic(harts, lines) };
+}
+
+describe('devices: PLIC', () => {
+  it('keeps 3-bit priorities for sources 1..95; source 0 and sources past 95 read as 0', () => {
+    const { plic } = make();
+    plic.write(prio(1), 4, 0xffffffff);
+    plic.write(prio(95), 4, 5);
+    plic.write(prio(0), 4, 7);
+    plic.write(prio(96), 4, 7);
+    assert.equal(plic.read(prio(1), 4), 7);
+    assert.equal(plic.read(prio(95), 4), 5);
+    assert.equal(plic.read(prio(0), 4), 0);
+    assert.equal(plic.read(prio(96), 4), 0);
+  });
+
+  it('sets a pending bit while a line is high and shows it in the read-only pending array', () => {
+    const { plic } = make();
+    plic.setIrq(10, true);
+    plic.setIrq(33, true);
+    assert.equal(plic.read(0x1000, 4), 1 << 10);
+    assert.equal(plic.read(0x1004, 4), 1 << 1);
+    plic.write(0x1000, 4, 0);
+    assert.equal(plic.read(0x1000, 4), 1 << 10, 'pending is read-only');
+    plic.setIrq(10, false);
+    assert.equal(plic.read(0x1000, 4), 0, 'a dropped level withdraws the request');
+  });
+
+  it('interrupts a context only for an enabled source whose priority exceeds its threshold', () => {
+    const { plic, lines } = make(1);
+    plic.setIrq(10, true);
+    assert.equal(lines.mip[0], 0, 'priority 0 never interrupts');
+    plic.write(prio(10), 4, 3);
+    assert.equal(lines.mip[0], 0, 'not enabled');
+    plic.write(enable(0), 4, 1 << 10);
+    assert.equal(lines.mip[0], MIP_MEIP);
+    plic.write(threshold(0), 4, 3);
+    assert.equal(lines.mip[0], 0, 'priority must be above the threshold');
+    plic.write(threshold(0), 4, 2);
+    assert.equal(lines.mip[0], MIP_MEIP);
+  });
+
+  it('routes context 2h to hart h MEIP and 2h+1 to hart h SEIP', () => {
+    const { plic, lines } = make(2);
+    plic.write(prio(5), 4, 1);
+    plic.setIrq(5, true);
+    plic.write(enable(3), 4, 1 << 5);
+    assert.deepEqual(lines.mip, [0, MIP_SEIP]);
+    plic.write(enable(0), 4, 1 << 5);
+    assert.deepEqual(lines.mip, [MIP_MEIP, MIP_SEIP]);
+  });
+
+  it('claims the highest priority first, the lowest ID among equals, and 0 when nothing is pending', () => {
+    const { plic } = make(1);
+    for (const [s, p] of [[3, 2], [7, 5], [9, 5], [20, 1]]) {
+      plic.write(prio(s), 4, p);
+      plic.setIrq(s, true);
+    }
+    plic.write(enable(0), 4, (1 << 3) | (1 << 7) | (1 << 9) | (1 << 20));
+    const order = [0, 1, 2, 3, 4].map(() => plic.read(claim(0), 4));
+    assert.deepEqual(order, [7, 9, 3, 20, 0]);
+  });
+
+  it('holds a claimed source until completion, then re-pends it if its line is still high', () => {
+    const { plic, lines } = make(1);
+    plic.write(prio(10), 4, 1);
+    plic.write(enable(0), 4, 1 << 10);
+    plic.setIrq(10, true);
+    assert.equal(plic.read(claim(0), 4), 10);
+    assert.equal(lines.mip[0], 0, 'in service: no interrupt');
+    assert.ok(!plic.isPending(10));
+    plic.setIrq(10, false);
+    plic.setIrq(10, true);
+    assert.ok(!plic.isPending(10), 'the gateway holds new requests while in service');
+    plic.write(claim(0), 4, 10);
+    assert.ok(plic.isPending(10), 'still high after completion: a new request');
+    assert.equal(lines.mip[0], MIP_MEIP);
+    assert.equal(plic.read(claim(0), 4), 10);
+    plic.setIrq(10, false);
+    plic.write(claim(0), 4, 10);
+    assert.ok(!plic.isPending(10), 'low after completion: nothing more');
+    assert.equal(lines.mip[0], 0);
+  });
+
+  it('ignores a completion for a source the context has not enabled', () => {
+    const { plic } = make(1);
+    plic.write(prio(4), 4, 1);
+    plic.write(enable(0), 4, 1 << 4);
+    plic.setIrq(4, true);
+    assert.equal(plic.read(claim(0), 4), 4);
+    plic.write(enable(0), 4, 0);
+    plic.write(claim(0), 4, 4);
+    plic.write(enable(0), 4, 1 << 4);
+    assert.equal(plic.read(claim(0), 4), 0, 'source 4 is still in service');
+  });
+
+  it('hard-wires the enable bit of source 0 and of sources past 95 to zero', () => {
+    const { plic } = make(1);
+    plic.write(enable(0), 4, 0xffffffff);
+    plic.write(enable(0) + 8, 4, 0xffffffff);
+    plic.write(enable(0) + 12, 4, 0xffffffff);
+    assert.equal(plic.read(enable(0), 4), 0xfffffffe);
+    assert.equal(plic.read(enable(0) + 8, 4), 0xffffffff, 'sources 64..95');
+    assert.equal(plic.read(enable(0) + 12, 4), 0, 'no sources 96..127');
+    assert.equal(PLIC_MAX_SOURCE, 95);
+  });
+
+  it('reset() clears configuration but keeps line levels, so a high line is pending again', () => {
+    const { plic, lines } = make(1);
+    plic.write(prio(2), 4, 1);
+    plic.write(enable(0), 4, 1 << 2);
+    plic.write(threshold(0), 4, 0);
+    plic.setIrq(2, true);
+    assert.equal(lines.mip[0], MIP_MEIP);
+    plic.reset();
+    assert.equal(lines.mip[0], 0);
+    assert.equal(plic.read(prio(2), 4), 0);
+    assert.ok(plic.isPending(2));
+  });
+});
