@@ -120,7 +120,9 @@ export const VIRT_TABLE: readonly BoardRow[] = [
 export function defaultFdtAddress(memoryBytes: number, fdtSize: number): number {
   const top = Math.min(RAM_BASE + memoryBytes, FDT_CEILING);
   const aligned = Math.floor((top - fdtSize) / FDT_ALIGN) * FDT_ALIGN;
-  return aligned >= RAM_BASE ? aligned : Math.floor((top - fdtSize) / 8) * 8;
+  // In a RAM of a few MiB the 2 MiB-aligned spot would be the RAM base, where the kernel
+  // goes; there (only there) we differ from QEMU and take the 8-aligned top instead.
+  return aligned >= RAM_BASE + FDT_ALIGN ? aligned : Math.floor((top - fdtSize) / 8) * 8;
 }
 
 function checkOptions(o: VirtBoardOptions): void {
