@@ -1,0 +1,79 @@
+/*
+ * string.c: the memory and string helpers the kernel (and modules, through the
+ * export table) use. The compiler may also call memset/memcpy on its own.
+ */
+#include "kernel.h"
+
+void *memset(void *dst, int c, size_t n)
+{
+    u8 *d = dst;
+    while (n--)
+        *d++ = (u8)c;
+    return dst;
+}
+
+void *memcpy(void *dst, const void *src, size_t n)
+{
+    u8 *d = dst;
+    const u8 *s = src;
+    while (n--)
+        *d++ = *s++;
+    return dst;
+}
+
+void *memmove(void *dst, const void *src, size_t n)
+{
+    u8 *d = dst;
+    const u8 *s = src;
+    if (d < s || d >= s + n)
+        return memcpy(dst, src, n);
+    while (n--)
+        d[n] = s[n];
+    return dst;
+}
+
+int memcmp(const void *a, const void *b, size_t n)
+{
+    const u8 *x = a, *y = b;
+    for (; n; n--, x++, y++)
+        if (*x != *y)
+            return *x - *y;
+    return 0;
+}
+
+size_t strlen(const char *s)
+{
+    size_t n = 0;
+    while (s[n])
+        n++;
+    return n;
+}
+
+int strcmp(const char *a, const char *b)
+{
+    while (*a && *a == *b)
+        a++, b++;
+    return (u8)*a - (u8)*b;
+}
+
+int strncmp(const char *a, const char *b, size_t n)
+{
+    for (; n; n--, a++, b++) {
+        if (*a != *b)
+            return (u8)*a - (u8)*b;
+        if (!*a)
+            return 0;
+    }
+    return 0;
+}
+
+/* Copies at most size-1 characters and always terminates (when size > 0). */
+void strlcopy(char *dst, const char *src, size_t size)
+{
+    if (size == 0)
+        return;
+    size_t i = 0;
+    for (; i + 1 < size && src[i]; i++)
+        dst[i] = src[i];
+    dst[i] = 0;
+}
