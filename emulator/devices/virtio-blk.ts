@@ -67,7 +67,6 @@ export class VirtioBlk implements VirtioDevice {
     for (let chain = queue.pop(); chain; chain = queue.pop()) {
       const out = gather(this.dma, chain, MAX_REQUEST);
       const room = writableLength(chain);
-      let written = 0;
       let status = BLK_S_IOERR;
       if (out.length >= 16 && room >= 1) {
         const hdr = new DataView(out.buffer, out.byteOffset, 16);
@@ -80,7 +79,6 @@ export class VirtioBlk implements VirtioDevice {
             const buf = new Uint8Array(dataRoom);
             this.backend.read(sector * SECTOR, buf);
             scatter(this.dma, chain, 0, buf);
-            written = dataRoom;
             status = BLK_S_OK;
           }
         } else if (type === BLK_T_OUT) {
@@ -95,14 +93,15 @@ export class VirtioBlk implements VirtioDevice {
           const id = new Uint8Array(Math.min(BLK_ID_BYTES, dataRoom));
           for (let i = 0; i < id.length && i < this.id.length; i++) id[i] = this.id.charCodeAt(i) & 0x7f;
           scatter(this.dma, chain, 0, id);
-          written = id.length;
           status = BLK_S_OK;
         } else {
           status = BLK_S_UNSUPP;
         }
       }
       if (room >= 1) scatter(this.dma, chain, room - 1, new Uint8Array([status]));
-      if (queue.push(chain.head, written + (room >= 1 ? 1 : 0))) interrupt = true;
+      // used.len is the whole device-writable length, even when a read failed, as QEMU
+      // reports it (checked by the bare-metal program against qemu-system-riscv64).
+      if (queue.push(chain.head, room)) interrupt = true;
     }
     return interrupt;
   }

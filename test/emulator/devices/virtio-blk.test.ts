@@ -173,8 +173,11 @@ describe('devices: virtio-mmio v2 transport and virtio-blk', () => {
     d.start();
     const id = d.request(BLK_T_GET_ID, 0, 20, true);
     assert.equal(id.status, BLK_S_OK);
+    assert.equal(id.used.len, 21, 'used.len covers every device-writable byte, as QEMU reports');
     assert.equal(new TextDecoder().decode(d.data(9)), 'test-disk');
-    assert.equal(d.request(BLK_T_IN, 8, 512, true).status, BLK_S_IOERR);
+    const past = d.request(BLK_T_IN, 8, 512, true);
+    assert.equal(past.status, BLK_S_IOERR);
+    assert.equal(past.used.len, 513);
     assert.equal(d.request(BLK_T_IN, 7, 1024, true).status, BLK_S_IOERR, 'runs past the last sector');
     assert.equal(d.request(0x42, 0, 0, false).status, BLK_S_UNSUPP);
     const ro = new Driver(diskOf(8, true));
