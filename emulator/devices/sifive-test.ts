@@ -1,5 +1,5 @@
 // SiFive test finisher ("sifive,test0"), QEMU virt's poweroff/reboot device at 0x0010_0000.
-// A 32-bit write to offset 0: low 16 bits 0x5555 = pass (power off, exit code 0), 0x3333 =
+// A 32-bit (or 16-bit) write to offset 0: low 16 bits 0x5555 = pass (power off, exit code 0), 0x3333 =
 // fail with the exit code in the upper 16 bits, 0x7777 = reboot. Anything else is ignored.
 // The board also lists syscon-poweroff/syscon-reboot nodes pointing here, as QEMU does, so
 // Linux powers off and reboots through it.
@@ -22,7 +22,9 @@ export class SifiveTest implements DescribedDevice {
   }
 
   write(offset: number, size: 1 | 2 | 4, value: number): void {
-    if (offset !== 0 || size !== 4) return;
+    // OpenSBI writes the finisher with a 16-bit store (writew); QEMU widens such a store to
+    // the 32-bit register, the upper half (the code) then being 0. Byte stores are not valid.
+    if (offset !== 0 || size === 1) return;
     const status = value & 0xffff;
     if (status === TEST_PASS) this.poweroff(0);
     else if (status === TEST_FAIL) this.poweroff(value >>> 16);

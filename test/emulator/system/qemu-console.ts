@@ -11,6 +11,8 @@ export interface QemuConsoleRun {
   input?: Uint8Array;
   prompt?: string;
   timeoutMs?: number;
+  /** Replaces the default `-bios none` and adds arguments (e.g. ['-bios', FW_JUMP]). */
+  extraArgs?: string[];
 }
 
 export interface QemuConsoleResult {
@@ -22,8 +24,9 @@ export interface QemuConsoleResult {
 const live = new Set<ChildProcess>();
 process.on('exit', () => { for (const p of live) p.kill('SIGKILL'); });
 
-export function qemuArgs(elf: string, disk?: string): string[] {
-  const args = ['-machine', 'virt', '-bios', 'none', '-nographic', '-monitor', 'none', '-m', '128M', '-smp', '1', '-kernel', elf,
+export function qemuArgs(elf: string, disk?: string, extra: string[] = []): string[] {
+  const bios = extra.includes('-bios') ? [] : ['-bios', 'none'];
+  const args = ['-machine', 'virt', ...bios, ...extra, '-nographic', '-monitor', 'none', '-m', '128M', '-smp', '1', '-kernel', elf,
     '-global', 'virtio-mmio.force-legacy=false'];
   if (disk) args.push('-drive', `file=${disk},if=none,format=raw,id=x0`, '-device', 'virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0');
   return args;
@@ -31,7 +34,7 @@ export function qemuArgs(elf: string, disk?: string): string[] {
 
 export function runOnQemu(run: QemuConsoleRun): Promise<QemuConsoleResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('qemu-system-riscv64', qemuArgs(run.elf, run.disk), { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('qemu-system-riscv64', qemuArgs(run.elf, run.disk, run.extraArgs), { stdio: ['pipe', 'pipe', 'pipe'] });
     live.add(child);
     let output = '';
     let stderr = '';
