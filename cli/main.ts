@@ -1,0 +1,160 @@
+// `kwb`: runs a kernel on the in-process virt machine with the terminal as its serial
+// console, optionally serving gdb. Bad options and bad input files end with one line on
+// stderr and exit status 2; otherwise the exit status is the guest's poweroff code.
+import { readFileSync, statSync } from 'node:fs';
+import { CowBlockBackend } from '../emulator/devices/block-backend';
+import { ElfError } from '../emulator/loader/elf';
+import { Machine, MachineError } from '../emulator/machine';
+import type { BlockBackend } from '../emulator/bus/device';
+import type { StopEvent } from '../emulator/target';
+import { startGdbServer, type GdbServer } from '../gdbstub/server';
+import { parseArgs, UsageError, USAGE, type RunOptions } from './args';
+import { Console } from './console';
+import { FileBlockBackend } from './file-block';
+import { machineControl } from './machine-control';
+import { SerialOut } from './serial-out';
+
+const VERSION = 'kwb 0.1.0 (Kernel Workbench)';
+/** Where `kill -USR1` opens the gdb stub of a machine started without --gdb. */
+const ATTACH_LATER_ADDRESS = 'tcp::1234';
+
+class InputError extends Error {}
+
+function fail(message: string, status = 2): never {
+  process.stderr.write(`kwb: ${message}\n`);
+  process.exit(status);
+}
+
+function readInput(path: string, what: string): Uint8Array {
+  let st;
+  try { st = statSync(path); } catch { throw new InputError(`${what} '${path}': no such file`); }
+  if (!st.isFile()) throw new InputError(`${what} '${path}': not a regular file`);
+  try { return readFileSync(path); } catch (e) { throw new InputError(`${what} '${path}': ${(e as Error).message}`); }
+}
+
+function openDrive(path: string, write: boolean): BlockBackend {
+  try { statSync(path); } catch { throw new InputError(`drive '${path}': no such file`); }
+  let file: FileBlockBackend;
+  try { file = new FileBlockBackend(path, !write); } catch (e) { throw new InputError(`drive '${path}': ${(e as Error).message}`); }
+  if (file.byteLength % 512 !== 0) throw new InputError(`drive '${path}': size ${file.byteLength} is not a multiple of 512 bytes`);
+  return write ? file : new CowBlockBackend(file);
+}
+
+/** Exit status for a guest poweroff code (a fail code that is a multiple of 256 still fails). */
+function exitStatus(code: number): number {
+  if (code === 0) return 0;
+  return (code & 0xff) || 1;
+}
+
+async function run(o: RunOptions): Promise<void> {
+  const kernel = readInput(o.kernel!, 'kernel');
+  const firmware = o.bios === 'none' ? 'none' : readInput(o.bios, 'firmware');
+  const drives = o.drives.map((d) => openDrive(d, o.driveWrite));
+
+  const serial = new SerialOut(process.stdout);
+  let machine: Machine;
+  try {
+    machine = new Machine({
+      kernel, kernelName: o.kernel, firmware, drives, memoryBytes: o.memoryBytes, smp: o.smp,
+      append: o.append, serial,
+    });
+  } catch (e) {
+    if (e instanceof ElfError || e instanceof MachineError) fail(e.message);
+    throw e;
+  }
+
+  const started = performance.now();
+  let gdb: GdbServer | undefined;
+  let finished = false;
+  const console_ = new Console({
+    input: (bytes) => machine.sendInput(bytes),
+    quit: () => finish(0, 'quit (Ctrl-A X)'),
+    stats: () => console_.message(statsLine()),
+  });
+
+  function statsLine(): string {
+    const secs = (performance.now() - started) / 1000;
+    const n = machine.retired();
+    return `${n} instructions in ${secs.toFixed(2)} s (${(n / secs / 1e6).toFixed(1)} MIPS), virtual time ${(machine.mtime() / 1e7).toFixed(3)} s`;
+  }
+
+  function finish(status: number, why?: string): void {
+    if (finished) return;
+    finished = true;
+    serial.flush();
+    console_.stop();
+    if (why && process.stdin.isTTY) console_.message(why);
+    if (o.stats) process.stderr.write(`kwb: ${statsLine()}\n`);
+    void (async () => {
+      await gdb?.close();
+      for (const d of drives) d.flush();
+      process.exit(status);
+    })();
+  }
+
+  async function openGdb(listen: string): Promise<void> {
+    if (gdb) return;
+    gdb = await startGdbServer(machine, {
+      listen, control: machineControl(machine, VERSION),
+      onConnection: (ev, peer) => process.stderr.write(`kwb: gdb ${ev} (${peer})\n`),
+    });
+    process.stderr.write(`kwb: gdb stub listening on ${gdb.address}\n`);
+  }
+
+  machine.onStop((e: StopEvent) => {
+    const r = e.reason;
+    if (r.kind === 'poweroff') { finish(exitStatus(r.code)); return; }
+    if (r.kind === 'reboot') { if (!gdb?.connected()) void machine.resume(); return; }
+    if (gdb?.connected()) return; // the debugger owns every other stop
+    if (r.kind === 'fault-loop' && !o.ignoreFaultLoop) {
+      serial.flush();
+      finish(1, '');
+      process.stderr.write(`\nkwb: the guest is stuck: hart ${r.hart} takes trap cause ${r.cause} at pc 0x${r.pc.toString(16)} (tval 0x${r.tval.toString(16)}) over and over\n`);
+      return;
+    }
+    if (r.kind === 'fault-loop') { void machine.resume(); return; }
+    if (r.kind === 'pause' && maxReached) { finish(0, 'instruction limit reached'); return; }
+  });
+
+  let maxReached = false;
+  if (o.maxInstructions !== undefined) {
+    const limit = o.maxInstructions;
+    const timer = setInterval(() => {
+      if (machine.retired() >= limit && !maxReached) { maxReached = true; clearInterval(timer); void machine.pause(); }
+    }, 5);
+    timer.unref();
+  }
+
+  if (o.gdb) {
+    try { await openGdb(o.gdb); } catch (e) { fail((e as Error).message); }
+  }
+  process.on('SIGUSR1', () => { void openGdb(ATTACH_LATER_ADDRESS).catch((e) => process.stderr.write(`kwb: ${(e as Error).message}\n`)); });
+  process.on('SIGTERM', () => finish(143));
+  if (!process.stdin.isTTY) process.on('SIGINT', () => finish(130));
+
+  console_.start();
+  if (o.startPaused) {
+    process.stderr.write(`kwb: paused before the first instruction; ${o.gdb ? 'waiting for gdb' : `attach with kill -USR1 ${process.pid} (gdb stub on ${ATTACH_LATER_ADDRESS})`}\n`);
+  } else {
+    await machine.resume();
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  let cmd;
+  try { cmd = parseArgs(argv); } catch (e) {
+    if (e instanceof UsageError) fail(e.message);
+    throw e;
+  }
+  if (cmd.command === 'help') { process.stdout.write(`${USAGE}\n`); return; }
+  if (cmd.command === 'version') { process.stdout.write(`${VERSION}\n`); return; }
+  try { await run(cmd.run); } catch (e) {
+    if (e instanceof InputError) fail(e.message);
+    throw e;
+  }
+}
+
+main(process.argv.slice(2)).catch((e: unknown) => {
+  process.stderr.write(`kwb: internal error: ${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exit(70);
+});
