@@ -7,6 +7,17 @@
 
 struct hart harts[MAX_HARTS];
 static volatile int boot_done;
+static volatile int harts_started = 1;     /* hart 0 counts itself */
+
+/* Other harts start at the same moment as hart 0 and check in at once; hart 0 gives
+ * them a moment (10 ms) more before it counts them, so the count is the same every boot. */
+static int count_harts(void)
+{
+    u64 until = read_time() + TIMEBASE_HZ / 100;
+    while (read_time() < until)
+        ;
+    return __atomic_load_n(&harts_started, __ATOMIC_ACQUIRE);
+}
 
 static void hart_common_init(void)
 {
@@ -34,12 +45,13 @@ void kernel_main(void)
         initfs_init();
         start_first_task();
         kprintf("memory: %lu pages free\n", pages_free_count());
+        kprintf("harts: %d\n", count_harts());
         __atomic_store_n(&boot_done, 1, __ATOMIC_RELEASE);
     } else {
+        __atomic_fetch_add(&harts_started, 1, __ATOMIC_ACQ_REL);
         while (!__atomic_load_n(&boot_done, __ATOMIC_ACQUIRE))
             ;
         hart_common_init();
-        kprintf("hart %d online\n", h->id);
     }
     idle_loop();
 }
