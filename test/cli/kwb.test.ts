@@ -1,0 +1,96 @@
+// kwb as a user runs it: a real process, real files, the guest's poweroff code as exit
+// status, one clear line and exit 2 for bad input, and Ctrl-A X always answered, even while
+// the guest spins or loops on traps.
+import { strict as assert } from 'node:assert';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildSync } from 'esbuild';
+import { buildGuest, CACHE_DIR, REPO_ROOT } from '../support/toolchain';
+
+const KWB = join(CACHE_DIR, 'kwb-under-test.js');
+const guest = (name: string) => buildGuest([join(__dirname, 'guests', `${name}.S`)], { name: `cli-${name}` });
+
+function kwbSync(args: string[], input?: string) {
+  const r = spawnSync('node', [KWB, ...args], { encoding: 'utf8', input, timeout: 60_000 });
+  return { status: r.status, out: r.stdout, err: r.stderr };
+}
+
+/** Starts kwb, waits for `ready` on stdout, sends `keys`, resolves with the exit status. */
+function kwbInteractive(args: string[], ready: string, keys: string): Promise<{ status: number | null; out: string; err: string }> {
+  return new Promise((resolve, reject) => {
+    const p = spawn('node', [KWB, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = ''; let err = ''; let sent = false;
+    const killer = setTimeout(() => { p.kill('SIGKILL'); reject(new Error(`kwb did not exit; stdout: ${out}; stderr: ${err}`)); }, 30_000);
+    p.stdout.on('data', (d) => {
+      out += d;
+      if (!sent && out.includes(ready)) { sent = true; p.stdin.write(keys); }
+    });
+    p.stderr.on('data', (d) => { err += d; });
+    p.on('exit', (status) => { clearTimeout(killer); resolve({ status, out, err }); });
+  });
+}
+
+describe('cli: kwb run', function () {
+  this.timeout(90_000);
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'kwb-cli-'));
+    buildSync({ entryPoints: [join(REPO_ROOT, 'cli', 'main.ts')], outfile: KWB, bundle: true, platform: 'node', format: 'cjs', logLevel: 'error' });
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('exits with the guest poweroff code', () => {
+    const r = kwbSync(['run', '--kernel', guest('exit-code')]);
+    assert.equal(r.status, 3, r.err);
+  });
+
+  it('feeds piped stdin to the UART and prints what the guest sends', () => {
+    const r = kwbSync(['--kernel', guest('echo')], 'hello, Kernel!q');
+    assert.equal(r.status, 0, r.err);
+    assert.equal(r.out, 'HELLO, KERNEL!');
+  });
+
+  const badInputs: [string, () => string[], RegExp][] = [
+    ['a kernel that is not an ELF', () => { const f = join(dir, 'text'); writeFileSync(f, 'just text, not a kernel\n'.repeat(10)); return ['--kernel', f]; }, /not an ELF file/],
+    ['an x86-64 ELF', () => ['--kernel', process.execPath], /wrong machine: ELF for x86-64/],
+    ['a truncated ELF', () => { const f = join(dir, 'trunc.elf'); writeFileSync(f, readFileSync(guest('spin')).subarray(0, 120)); return ['--kernel', f]; }, /truncated/],
+    ['a missing kernel', () => ['--kernel', join(dir, 'nope.elf')], /kernel '.*nope.elf': no such file/],
+    ['a missing drive file', () => ['--kernel', guest('spin'), '--drive', join(dir, 'missing.img')], /drive '.*missing.img': no such file/],
+    ['a nonsense flag', () => ['--kernel', guest('spin'), '--warp-speed'], /unknown option '--warp-speed'/],
+    ['a drive whose size is not whole sectors', () => { const f = join(dir, 'odd.img'); writeFileSync(f, Buffer.alloc(1000)); return ['--kernel', guest('spin'), '--drive', f]; }, /not a multiple of 512/],
+  ];
+  for (const [what, args, re] of badInputs) {
+    it(`rejects ${what} with one line and exit 2`, () => {
+      const r = kwbSync(args());
+      assert.equal(r.status, 2);
+      assert.match(r.err, re);
+      assert.equal(r.err.trim().split('\n').length, 1, `one line, got: ${r.err}`);
+      assert.doesNotMatch(r.err, /at .*\.(ts|js):\d+/, 'no stack trace');
+    });
+  }
+
+  it('answers Ctrl-A X while the guest spins forever', async () => {
+    const r = await kwbInteractive(['--kernel', guest('spin')], 'spinning\n', '\x01x');
+    assert.equal(r.status, 0);
+  });
+
+  it('reports a guest that loops on a trap, naming hart, cause and pc, and exits 1', () => {
+    const r = kwbSync(['--kernel', guest('trap-loop')]);
+    assert.equal(r.status, 1);
+    assert.match(r.err, /stuck: hart 0 takes trap cause 1 at pc 0x40000000/);
+  });
+
+  it('with --ignore-fault-loop keeps running the trap loop and still answers Ctrl-A X', async () => {
+    const p = spawn('node', [KWB, '--kernel', guest('trap-loop'), '--ignore-fault-loop'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(p.exitCode, null, 'still running');
+    p.stdin.write('\x01x');
+    const status = await new Promise<number | null>((resolve) => {
+      const t = setTimeout(() => { p.kill('SIGKILL'); resolve(-1); }, 20_000);
+      p.on('exit', (s) => { clearTimeout(t); resolve(s); });
+    });
+    assert.equal(status, 0);
+  });
+});
