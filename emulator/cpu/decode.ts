@@ -39,6 +39,12 @@ export const immU = (i: number): number => i & ~0xfff;
 export const immJ = (i: number): number =>
   ((i >> 31) << 20) | (((i >> 12) & 0xff) << 12) | (((i >> 20) & 1) << 11) | (((i >> 21) & 0x3ff) << 1);
 
+/**
+ * The extractors as one object, for instruction files to destructure once at load:
+ * transpiled module imports are property getters, too slow to call per instruction.
+ */
+export const fields = { rd, rs1, rs2, rs3, f3, immI, immS, immB, immU, immJ };
+
 /** Instruction lookup built from the definitions: per major opcode, the candidates to test. */
 export class DecodeTable {
   /** All definitions; a decoded op is an index into this list. */

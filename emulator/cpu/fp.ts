@@ -1,9 +1,13 @@
 // The hart's side of F and D: FLW/FLD/FSW/FSD (FLW NaN-boxes), dispatch of OP-FP and the fused
 // multiply-adds to the FPU helper's executeFp, mstatus.FS = Off making all of them illegal,
 // and FS = Dirty whenever FP state is written.
-import { def, enc, immI, immS, InsnDef, MASK_F3, MASK_OPCODE, rd, rs1, rs2 } from './decode';
-import { executeFp } from './fpu/fpu';
+import { def, enc, InsnDef, MASK_F3, MASK_OPCODE, fields } from './decode';
+import * as fpu from './fpu/fpu';
 import type { Hart } from './hart';
+
+// Module-local bindings for the hot path (see decode.ts `fields`).
+const { rd, rs1, rs2, immI, immS } = fields;
+const { executeFp } = fpu;
 
 const LOAD_FP = 0x07, STORE_FP = 0x27;
 

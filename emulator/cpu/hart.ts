@@ -2,7 +2,7 @@
 // decode cache, execute through the decode table) and the data-access helpers that the
 // instruction groups call (TLB hit inline, RAM through typed-array views, everything else
 // through the bus). Traps unwind with a preallocated sentinel, so the loop allocates nothing.
-import { Bus, DecodedPage, PAGE_CODE, PAGE_SHIFT } from '../bus/bus';
+import { Bus, DecodedPage, PAGE_CODE } from '../bus/bus';
 import { FpRegs } from './fpu/fpu';
 import { CSR, Cause, IRQ_PRIORITY, MPP_SHIFT, MS } from './csr-numbers';
 import { DECODER, EXEC, ILLEGAL_OP } from './instructions';
@@ -77,8 +77,11 @@ export class Hart {
   readonly tlbR = new Tlb();
   readonly tlbW = new Tlb();
   readonly tlbX = new Tlb();
-  private fVpn = NaN;
+  /** Virtual base of the page the fetch cache holds (NaN: none). */
+  private fBase = NaN;
   private fPage: DecodedPage | null = null;
+  private fOps: Int32Array | null = null;
+  private fInsns: Int32Array | null = null;
   private fOff = 0;
   private slowInsn = 0;
 
@@ -122,14 +125,15 @@ export class Hart {
     const exec = EXEC;
     for (; n < budget && !this.yieldFlag; n++) {
       const pc = this.pc;
-      if (Math.floor(pc / 4096) !== this.fVpn) this.refillFetch(pc);
-      const page = this.fPage;
+      const rel = pc - this.fBase;
+      if (rel < 0 || rel >= 4096) this.refillFetch(pc);
+      const ops = this.fOps;
       let op: number, insn: number;
-      if (page !== null) {
+      if (ops !== null) {
         const slot = (pc & 4095) >> 1;
-        op = page.ops[slot];
-        if (op === 0) op = this.decodeSlot(page, slot, pc);
-        insn = page.insns[slot];
+        op = ops[slot];
+        if (op === 0) op = this.decodeSlot(this.fPage!, slot, pc);
+        insn = this.fInsns![slot];
       } else {
         op = this.fetchSlow(pc);
         insn = this.slowInsn;
@@ -153,7 +157,8 @@ export class Hart {
         else { this.breakpointHit = true; this.yieldFlag = true; break; }
       }
       this.skipBreakpointOnce = false;
-      if (Math.floor(pc / 4096) !== this.fVpn) this.refillFetch(pc);
+      const rel = pc - this.fBase;
+      if (rel < 0 || rel >= 4096) this.refillFetch(pc);
       const page = this.fPage;
       let op: number, insn: number;
       if (page !== null) {
@@ -187,15 +192,16 @@ export class Hart {
     const pa = this.fetchPa(pc);
     const off = pa - this.ramBase;
     if (off >= 0 && off < this.ramSize) {
-      this.fPage = this.bus.decodedPage(off);
+      const page = this.bus.decodedPage(off);
+      this.fPage = page; this.fOps = page.ops; this.fInsns = page.insns;
       this.fOff = off - (off & 4095);
     } else {
-      this.fPage = null;
+      this.fPage = null; this.fOps = null; this.fInsns = null;
       // Not RAM: must at least be readable memory (ROM or a device), else an access fault.
       this.bus.read(pa - (pa & 1), 2);
       if (this.bus.fault) this.trap(Cause.InsnAccess, pc);
     }
-    this.fVpn = Math.floor(pc / 4096);
+    this.fBase = pc - (pc & 4095);
   }
 
   /** Raw bits of the instruction at va (16 or 32 bits), through the fetch translation. */
@@ -236,7 +242,7 @@ export class Hart {
     page.insns[slot] = this.slowInsn;
     if (cacheable) {
       page.ops[slot] = op;
-      this.pageFlags[this.fOff >>> PAGE_SHIFT] |= PAGE_CODE;
+      this.pageFlags[this.fOff >>> 12] |= PAGE_CODE;
     }
     return op;
   }
@@ -248,13 +254,13 @@ export class Hart {
   /** Drop cached translations (satp, privilege, MPRV/SUM/MXR changes, SFENCE.VMA). */
   flushTlb(): void {
     this.tlbR.flush(); this.tlbW.flush(); this.tlbX.flush();
-    this.fVpn = NaN;
+    this.fBase = NaN;
     this.updateVm();
   }
 
   /** FENCE.I and anything else that may have changed code. */
   flushFetch(): void {
-    this.fVpn = NaN;
+    this.fBase = NaN;
   }
 
   updateVm(): void {
@@ -263,7 +269,7 @@ export class Hart {
     const dataPriv = (ms & MS.MPRV) !== 0 ? (ms >> MPP_SHIFT) & 3 : this.priv;
     this.fetchVm = sv39 && this.priv < 3;
     this.dataVm = sv39 && dataPriv < 3;
-    this.fVpn = NaN;
+    this.fBase = NaN;
   }
 
   // ---------------------------------------------------------------- traps
@@ -427,7 +433,7 @@ export class Hart {
     const off = pa - this.ramBase;
     if (off >= 0 && off < this.ramSize) {
       this.ram8[off] = v;
-      if (this.pageFlags[off >>> PAGE_SHIFT] !== 0) this.bus.afterStore(off, 1);
+      if (this.pageFlags[off >>> 12] !== 0) this.bus.afterStore(off, 1);
       return;
     }
     this.storeSlow(va, pa, 1, v);
@@ -439,7 +445,7 @@ export class Hart {
     const off = pa - this.ramBase;
     if ((off & 1) === 0 && off >= 0 && off < this.ramSize) {
       this.ram16[off >> 1] = v;
-      if (this.pageFlags[off >>> PAGE_SHIFT] !== 0) this.bus.afterStore(off, 2);
+      if (this.pageFlags[off >>> 12] !== 0) this.bus.afterStore(off, 2);
       return;
     }
     this.storeSlow(va, pa, 2, v);
@@ -451,7 +457,7 @@ export class Hart {
     const off = pa - this.ramBase;
     if ((off & 3) === 0 && off >= 0 && off < this.ramSize) {
       this.ram32[off >> 2] = v;
-      if (this.pageFlags[off >>> PAGE_SHIFT] !== 0) this.bus.afterStore(off, 4);
+      if (this.pageFlags[off >>> 12] !== 0) this.bus.afterStore(off, 4);
       return;
     }
     this.storeSlow(va, pa, 4, v);
@@ -463,7 +469,7 @@ export class Hart {
     const off = pa - this.ramBase;
     if ((off & 7) === 0 && off >= 0 && off < this.ramSize) {
       this.ram32[off >> 2] = lo; this.ram32[(off >> 2) + 1] = hi;
-      if (this.pageFlags[off >>> PAGE_SHIFT] !== 0) this.bus.afterStore(off, 8);
+      if (this.pageFlags[off >>> 12] !== 0) this.bus.afterStore(off, 8);
       return;
     }
     if ((va & 7) !== 0) {
@@ -522,7 +528,7 @@ export class Hart {
     const off = pa - this.ramBase;
     if (off >= 0 && off < this.ramSize) {
       this.ram32[off >> 2] = v;
-      if (this.pageFlags[off >>> PAGE_SHIFT] !== 0) this.bus.afterStore(off, 4);
+      if (this.pageFlags[off >>> 12] !== 0) this.bus.afterStore(off, 4);
       return;
     }
     this.bus.write(pa, 4, v);

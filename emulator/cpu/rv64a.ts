@@ -2,8 +2,11 @@
 // store, AMO or DMA to the reserved granule breaks it) and the AMOs in W and D forms.
 // Misaligned AMOs raise address-misaligned exceptions; aq/rl need nothing with one hart
 // running at a time.
-import { def, InsnDef, rd, rs1, rs2 } from './decode';
+import { def, InsnDef, fields } from './decode';
 import type { Hart } from './hart';
+
+// Module-local bindings for the hot path (see decode.ts `fields`).
+const { rd, rs1, rs2 } = fields;
 
 const AMO = 0x2f;
 const MASK_AMO = 0xf800707f | 0;

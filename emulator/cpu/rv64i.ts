@@ -1,7 +1,9 @@
 // RV64I base integer instructions (unprivileged spec, chapters 2 and 4): each instruction's
 // semantics next to its encoding. Registers are (lo, hi) int32 pairs: x[2n], x[2n+1].
-import { def, enc, immB, immI, immJ, immS, immU, InsnDef, MASK_F3, MASK_F6, MASK_F7, MASK_OPCODE, rd, rs1, rs2 } from './decode';
-import { hiOf, loOf } from './csr';
+import { def, enc, InsnDef, MASK_F3, MASK_F6, MASK_F7, MASK_OPCODE, fields } from './decode';
+
+// Module-local bindings for the hot path (see decode.ts `fields`).
+const { rd, rs1, rs2, immI, immS, immB, immU, immJ } = fields;
 
 const OP_IMM = 0x13, OP_IMM_32 = 0x1b, OP = 0x33, OP_32 = 0x3b, LOAD = 0x03, STORE = 0x23, BRANCH = 0x63;
 
@@ -35,8 +37,11 @@ function sra(x: Int32Array, d: number, lo: number, hi: number, sh: number): void
 /** Writes a 32-bit result sign-extended to 64 bits. */
 function setW(x: Int32Array, d: number, v: number): void { x[d] = v; x[d + 1] = v >> 31; }
 
-/** Writes the value of a double (a pc-relative result) to x[d]. */
-function setNum(x: Int32Array, d: number, v: number): void { x[d] = loOf(v); x[d + 1] = hiOf(v); }
+/** Writes the value of a double (a pc-relative result, exact signed 64-bit) to x[d]. */
+function setNum(x: Int32Array, d: number, v: number): void {
+  const hi = Math.floor(v / 4294967296);
+  x[d] = (v - hi * 4294967296) | 0; x[d + 1] = hi | 0;
+}
 
 export const RV64I: InsnDef[] = [
   def('lui', enc(0x37), MASK_OPCODE, (h, i) => setW(h.x, 2 * rd(i), immU(i))),

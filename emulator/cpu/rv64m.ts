@@ -1,9 +1,13 @@
 // M extension (unprivileged spec, chapter 7): multiply and divide, exact in 64 bits through
 // int64.ts (16-bit limbs; no BigInt). Division by zero and signed overflow give the
 // spec's results (table 7.1), never a trap.
-import { def, enc, InsnDef, MASK_F7, rd, rs1, rs2 } from './decode';
-import { div64, mul64, mulh64, mulhsu64, mulhu64, R } from './int64';
+import { def, enc, InsnDef, MASK_F7, fields } from './decode';
+import * as int64 from './int64';
 import type { Hart } from './hart';
+
+// Module-local bindings for the hot path (see decode.ts `fields`).
+const { rd, rs1, rs2 } = fields;
+const { div64, mul64, mulh64, mulhsu64, mulhu64, R } = int64;
 
 const OP = 0x33, OP_32 = 0x3b, MULDIV = 1;
 

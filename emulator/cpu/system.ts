@@ -1,9 +1,14 @@
 // SYSTEM opcode and fences with privileged effects: Zicsr (CSRRW/S/C and the immediate forms),
 // Zifencei (FENCE.I), ECALL/EBREAK, MRET/SRET, WFI and SFENCE.VMA, with the privileged spec's
 // illegal-instruction rules (TSR, TW, TVM, privilege), plus the one `illegal` catch-all.
-import { Cause, MPP_SHIFT, MS } from './csr-numbers';
-import { def, enc, InsnDef, MASK_ALL, MASK_F3, rd, rs1 } from './decode';
+import * as numbers from './csr-numbers';
+import { Cause } from './csr-numbers';
+import { def, enc, InsnDef, MASK_ALL, MASK_F3, fields } from './decode';
 import type { Hart } from './hart';
+
+// Module-local bindings for the hot path (see decode.ts `fields`).
+const { rd, rs1 } = fields;
+const { MPP_SHIFT, MS } = numbers;
 
 const SYSTEM = 0x73;
 const CSRRW = 1, CSRRS = 2, CSRRC = 3;
