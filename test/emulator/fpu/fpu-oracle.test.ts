@@ -6,7 +6,7 @@
 // - FMA sets NV for inf*0 even when the addend is a quiet NaN (same chapter, FMA description).
 import { strict as assert } from 'node:assert';
 import { CANONICAL, FMT_D, FMT_S, FUNCT5, Hart, OracleAnswer, OracleCase, R4_OPCODE, hex, isNaNBits, opFp, opR4, runOracle } from './harness';
-import { Rng, intBoundaryOperand, intOperand, operands, operand, toNumber } from './vectors';
+import { Rng, fromNumber, intBoundaryOperand, intOperand, operands, operand, toNumber } from './vectors';
 
 const PER_COMBINATION = 3000;
 const RMS = [0, 1, 2, 3, 4];
@@ -132,6 +132,24 @@ function compareChecks(rng: Rng): Check[] {
   return checks;
 }
 
+function classChecks(rng: Rng): Check[] {
+  const checks: Check[] = [];
+  for (const fmt of [FMT_S, FMT_D]) {
+    for (let i = 0; i < PER_COMBINATION; i++) {
+      const a = operand(rng, fmt);
+      checks.push({
+        group: `fclass.${FMT_NAME[fmt]}`, fmtOut: null, fma: false, fmt, k: { op: `class.${FMT_NAME[fmt]}`, rm: 0, a, b: 0n, c: 0n },
+        run: (h) => {
+          h.setF(1, a, fmt);
+          assert.equal(h.exec(opFp(FUNCT5.mvx, fmt, 5, 1, 0, 1)), 0);
+          return { bits: h.getX(5), flags: h.f.fflags };
+        },
+      });
+    }
+  }
+  return checks;
+}
+
 /** What RISC-V requires, given the host's answer. */
 function expected(check: Check, answer: OracleAnswer): OracleAnswer {
   let { bits, flags } = answer;
@@ -146,13 +164,13 @@ function expected(check: Check, answer: OracleAnswer): OracleAnswer {
 describe('emulator/fpu: F and D against the host IEEE 754 oracle', function () {
   this.timeout(110_000);
   const rng = new Rng(20261125);
-  const checks = [...arithmeticChecks(rng), ...conversionChecks(rng), ...compareChecks(rng)];
+  const checks = [...arithmeticChecks(rng), ...conversionChecks(rng), ...compareChecks(rng), ...classChecks(rng)];
   let answers: OracleAnswer[] = [];
   before(() => { answers = runOracle(checks.map((c) => c.k)); });
 
   const groups = [...new Set(checks.map((c) => c.group))];
   for (const group of groups) {
-    it(`${group}: results and fflags match in every rounding mode`, () => {
+    it(`${group}: results and fflags match the host (every rounding mode where it rounds)`, () => {
       const failures: string[] = [];
       let n = 0;
       checks.forEach((check, i) => {
@@ -169,6 +187,43 @@ describe('emulator/fpu: F and D against the host IEEE 754 oracle', function () {
       });
       assert.ok(n > 0);
       assert.deepEqual(failures.slice(0, 12), [], `${failures.length} of ${n} differ`);
+    });
+  }
+});
+
+describe('emulator/fpu: FMIN/FMAX against ECMAScript Math.min/Math.max', () => {
+  // For non-NaN operands IEEE 754-2019 minimumNumber/maximumNumber and ECMAScript's Math.min and
+  // Math.max agree (both order -0 below +0); for NaN operands the RISC-V rules are applied:
+  // the other operand if one is a NaN, the canonical NaN if both are, NV for any signaling NaN.
+  for (const fmt of [FMT_S, FMT_D]) {
+    it(`fmin.${FMT_NAME[fmt]} and fmax.${FMT_NAME[fmt]} on generated operands`, () => {
+      const rng = new Rng(7 + fmt);
+      const failures: string[] = [];
+      for (let i = 0; i < 2 * PER_COMBINATION; i++) {
+        const a = operand(rng, fmt), b = rng.below(5) === 0 ? a ^ (1n << BigInt(WIDTH[fmt] - 1)) : operand(rng, fmt);
+        for (const isMax of [false, true]) {
+          const h = new Hart();
+          h.setF(1, a, fmt); h.setF(2, b, fmt);
+          h.exec(opFp(FUNCT5.minmax, fmt, 3, 1, 2, isMax ? 1 : 0));
+          const got = fmt === FMT_S ? h.rawF(3) & 0xffffffffn : h.rawF(3);
+          const an = isNaNBits(a, fmt), bn = isNaNBits(b, fmt);
+          const quietBit = fmt === FMT_S ? 1n << 22n : 1n << 51n;
+          const signaling = (an && (a & quietBit) === 0n) || (bn && (b & quietBit) === 0n);
+          let want: bigint;
+          if (an && bn) want = CANONICAL[fmt];
+          else if (an) want = b;
+          else if (bn) want = a;
+          else {
+            const r = (isMax ? Math.max : Math.min)(toNumber(a, fmt), toNumber(b, fmt));
+            want = fromNumber(r, fmt);
+          }
+          const wantFlags = signaling ? 16 : 0;
+          if (got !== want || h.f.fflags !== wantFlags) {
+            failures.push(`${isMax ? 'max' : 'min'} ${hex(a, WIDTH[fmt])} ${hex(b, WIDTH[fmt])}: want ${hex(want)}/${wantFlags} got ${hex(got)}/${h.f.fflags}`);
+          }
+        }
+      }
+      assert.deepEqual(failures.slice(0, 10), []);
     });
   }
 });

@@ -13,6 +13,7 @@
  * libm (nearbyint under the mode, round() for RMM); and RMM, which x86 lacks: RMM equals RNE
  * (value and flags) except at an exact tie, where it takes the neighbour of larger magnitude;
  * ties are detected exactly in binary128 arithmetic. */
+#define _GNU_SOURCE /* issignaling */
 #include <fenv.h>
 #include <math.h>
 #include <stdint.h>
@@ -42,6 +43,17 @@ static uint64_t bits_d(double d) { uint64_t b; memcpy(&b, &d, 8); return b; }
 static float s_of(uint64_t b) { uint32_t w = (uint32_t)b; float s; memcpy(&s, &w, 4); return s; }
 static uint64_t bits_s(float s) { uint32_t w; memcpy(&w, &s, 4); return w; }
 
+/* FCLASS's bit for a value, from C's own classification (bit numbers from the RISC-V spec). */
+static uint64_t fclass(int cls, int neg, int signaling) {
+  switch (cls) {
+    case FP_INFINITE: return neg ? 1 << 0 : 1 << 7;
+    case FP_NORMAL: return neg ? 1 << 1 : 1 << 6;
+    case FP_SUBNORMAL: return neg ? 1 << 2 : 1 << 5;
+    case FP_ZERO: return neg ? 1 << 3 : 1 << 4;
+    default: return signaling ? 1 << 8 : 1 << 9;
+  }
+}
+
 /* One operation on doubles or singles; `single` selects the format. Returns result bits. */
 struct args { int single, out_single; double a, b, c; float sa, sb, sc; uint64_t ia; };
 
@@ -65,6 +77,7 @@ static uint64_t run(const char *op, const struct args *x) {
     if (!strcmp(op, "cvt.f.wu")) return s ? bits_s((float)(uint32_t)i) : bits_d((double)(uint32_t)i);
     if (!strcmp(op, "cvt.f.l")) return s ? bits_s((float)(int64_t)i) : bits_d((double)(int64_t)i);
     if (!strcmp(op, "cvt.f.lu")) return s ? bits_s((float)(uint64_t)i) : bits_d((double)(uint64_t)i); }
+  if (!strcmp(op, "class")) return s ? fclass(fpclassify(sa), signbit(sa) != 0, issignaling(sa)) : fclass(fpclassify(a), signbit(a) != 0, issignaling(a));
   if (!strcmp(op, "eq")) return s ? (sa == sb) : (a == b);
   if (!strcmp(op, "lt")) return s ? (sa < sb) : (a < b);
   if (!strcmp(op, "le")) return s ? (sa <= sb) : (a <= b);
