@@ -26,10 +26,11 @@ export class QemuPort implements ConsolePort {
   private exited: Promise<void>;
   private stderr = '';
 
-  constructor(spec: MachineSpec) {
+  /** extraArgs: more qemu options, e.g. ['-S', '-gdb', 'tcp:127.0.0.1:PORT'] for a debugger. */
+  constructor(spec: MachineSpec, extraArgs: string[] = []) {
     this.description = `qemu-system-riscv64 -smp ${spec.smp}`;
     const args = qemuArgs(spec).filter((a) => a !== '-nographic');
-    args.push('-display', 'none');
+    args.push('-display', 'none', ...extraArgs);
     this.proc = spawn('qemu-system-riscv64', args, { stdio: ['pipe', 'pipe', 'pipe'] });
     live.add(this.proc);
     this.exited = new Promise((resolve) => this.proc.on('exit', () => { live.delete(this.proc); resolve(); }));

@@ -1,0 +1,101 @@
+// The debugger contract of guest/README.md, checked with stock gdb-multiarch (over GDB/MI) on
+// QEMU's gdb stub: the module hooks are real stopping places, and at them the module's name and
+// sections, the task table and the per-hart current task read correctly through DWARF alone.
+// Oracles: readelf for the module's allocated sections, the kernel's console for addresses.
+import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { GdbMi } from '../support/gdb-mi';
+import { buildGuestKernel } from './support/build';
+import { ConsoleSession, PROMPT } from './support/console-session';
+import { QemuPort } from './support/qemu-port';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const a = srv.address();
+      const port = typeof a === 'object' && a ? a.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** SHF_ALLOC sections of an object with non-zero size, in section-header order, per readelf. */
+function allocSections(object: string): { name: string; size: number }[] {
+  const out = execFileSync('riscv64-unknown-elf-readelf', ['-SW', object], { encoding: 'utf8' });
+  const list: { name: string; size: number }[] = [];
+  for (const line of out.split('\n')) {
+    const m = /^\s*\[\s*\d+\]\s+(\S+)\s+\S+\s+[0-9a-f]+\s+[0-9a-f]+\s+([0-9a-f]+)\s+[0-9a-f]+\s+(\S*)/.exec(line);
+    if (m && m[3].includes('A') && parseInt(m[2], 16) > 0) list.push({ name: m[1], size: parseInt(m[2], 16) });
+  }
+  return list;
+}
+
+/** A C char array's text from gdb's value ("hello", '\000' <repeats 26 times>). */
+function cString(value: string): string {
+  const m = /^"((?:[^"\\]|\\.)*)"/.exec(value);
+  assert.ok(m, `a string value: ${value}`);
+  return m[1].split('\\000')[0];                      // C strings end at the first NUL
+}
+
+describe('guest debugger contract, read by gdb-multiarch through DWARF on QEMU', function () {
+  this.timeout(120_000);
+  let qemu: QemuPort | undefined;
+  let gdb: GdbMi | undefined;
+
+  after(async () => {
+    await gdb?.close();
+    await qemu?.close();
+  });
+
+  it('stops at module_loaded and module_unloading with the module, its sections and the tasks readable', async () => {
+    const build = buildGuestKernel();
+    const port = await freePort();
+    qemu = new QemuPort({ kernel: build.kernel, smp: 1 }, ['-S', '-gdb', `tcp:127.0.0.1:${port}`]);
+    const console = new ConsoleSession(qemu);
+    gdb = await GdbMi.start({ file: build.kernel });
+    await gdb.command(`-target-select remote 127.0.0.1:${port}`);
+    await gdb.command('-break-insert module_loaded');
+    await gdb.command('-break-insert module_unloading');
+    const value = async (expr: string): Promise<string> => (await gdb!.command(`-data-evaluate-expression "${expr}"`)).data.value;
+
+    gdb.clearStops();                                  // the stop reported on connecting
+    await gdb.command('-exec-continue');
+    await console.waitFor(PROMPT, 60_000);
+    console.type('insmod hello.ko\r');
+    const stop = await gdb.waitForStop(60_000);
+    assert.equal(stop.frame.func, 'module_loaded');
+
+    assert.equal(cString(await value('m->name')), 'hello');
+    const expected = allocSections(join(build.moduleDir, 'hello.ko'));
+    assert.equal(Number(await value('m->section_count')), expected.length);
+    const addrs = new Map<string, bigint>();
+    for (let i = 0; i < expected.length; i++) {
+      assert.equal(cString(await value(`m->sections[${i}].name`)), expected[i].name, `section ${i}`);
+      assert.equal(Number(await value(`m->sections[${i}].size`)), expected[i].size, `size of ${expected[i].name}`);
+      addrs.set(expected[i].name, BigInt(await value(`m->sections[${i}].addr`)));
+    }
+    assert.equal(await value('module_list == m'), '1');
+    // the task that asked for the load: the current task of hart 0, found through the table
+    assert.equal(cString(await value('harts[0].current->name')), 'insmod');
+    assert.equal(await value('harts[0].current->state'), 'TASK_RUNNING');
+    assert.equal(cString(await value('task_table[0].name')), 'init');
+    assert.equal(await value('task_table[0].pid'), '1');
+
+    await gdb.command('-exec-continue');
+    const loaded = await console.waitFor(PROMPT);
+    const said = /my code is at 0x([0-9a-f]+)/.exec(loaded);
+    assert.ok(said, loaded);
+    assert.equal(addrs.get('.text'), BigInt('0x' + said[1]), 'the .text address gdb read is where the code runs');
+
+    console.type('rmmod hello\r');
+    const stop2 = await gdb.waitForStop(60_000);
+    assert.equal(stop2.frame.func, 'module_unloading');
+    assert.equal(cString(await value('m->name')), 'hello');
+    assert.match(console.all, /hello module: goodbye/, 'kmod_stop ran before the hook');
+    assert.doesNotMatch(console.all, /module hello: unloaded/, 'the module is not freed yet');
+  });
+});
