@@ -47,3 +47,54 @@ tohost: .dword 0
   .globl fromhost
 fromhost: .dword 0
 .endm
+
+// EXPECT_TRAP n, label: the next instruction must trap; the handler continues at `label`
+// with s2 = cause, s3 = tval, s4 = epc. Needs `mtrap` installed (INSTALL_MTRAP).
+.macro EXPECT_TRAP n, label
+  li TESTNUM, \n
+  la s1, \label
+  li s2, -1
+.endm
+
+.macro INSTALL_MTRAP
+  la t0, mtrap
+  csrw mtvec, t0
+.endm
+
+// M-mode handler: records cause/tval/epc, returns to s1 in M-mode.
+.macro MTRAP_HANDLER
+  .balign 4
+mtrap:
+  csrr s2, mcause
+  csrr s3, mtval
+  csrr s4, mepc
+  csrw mepc, s1
+  li t0, 3 << 11
+  csrs mstatus, t0
+  mret
+.endm
+
+// S-mode handler: records scause/stval/sepc, returns to s1 in S-mode.
+.macro STRAP_HANDLER
+  .balign 4
+strap:
+  csrr s2, scause
+  csrr s3, stval
+  csrr s4, sepc
+  csrw sepc, s1
+  li t0, 1 << 8
+  csrs sstatus, t0
+  sret
+.endm
+
+// Drop from M to mode (0 = U, 1 = S) and continue at the following code.
+.macro ENTER_MODE mode
+  li t0, 3 << 11
+  csrc mstatus, t0
+  li t0, \mode << 11
+  csrs mstatus, t0
+  la t0, 99f
+  csrw mepc, t0
+  mret
+99:
+.endm
