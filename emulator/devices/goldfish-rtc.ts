@@ -27,7 +27,6 @@ export class GoldfishRtc implements DescribedDevice, TimedDevice {
   private alarmNs = -1n;
   private irqEnabled = 0;
   private alarmFired = 0;
-  private irqLevel = false;
 
   constructor(private readonly clock: Clock, private readonly irq: IrqLine, private readonly irqNumber: number, private readonly epochNs = DEFAULT_EPOCH_NS) {
     this.offsetNs = epochNs;
@@ -101,11 +100,8 @@ export class GoldfishRtc implements DescribedDevice, TimedDevice {
     fdt.endNode();
   }
 
+  /** Drives the IRQ line after every update, as QEMU's goldfish_rtc_update does (see plic.ts). */
   private update(): void {
-    const level = this.alarmFired === 1 && this.irqEnabled === 1;
-    if (level !== this.irqLevel) {
-      this.irqLevel = level;
-      this.irq.setIrq(this.irqNumber, level);
-    }
+    this.irq.setIrq(this.irqNumber, this.alarmFired === 1 && this.irqEnabled === 1);
   }
 }

@@ -4,11 +4,15 @@
 //   0x001000 + 4·w      pending bits, read-only
 //   0x002000 + 0x80·c   enable bits of context c
 //   0x200000 + 0x1000·c threshold (+0) and claim/complete (+4) of context c
-// Level-triggered gateways: a source becomes pending while its line is high and it is not
-// in service; claim clears pending and puts it in service; complete ends service, and a line
-// still high makes it pending again. A line dropping before the claim withdraws the request
-// (QEMU does the same). A context's output (MEIP/SEIP) is high while some pending, enabled,
-// not-in-service source has priority above the context's threshold.
+// Gateways work as QEMU 7.2's sifive_plic does, which is what unmodified kernels are tested
+// against: every assertion of a line by its device (setIrq(s, true), also when the line was
+// already high) is a request that sets the pending bit; deasserting clears it; a claim clears
+// it and puts the source in service; a request made while in service waits until completion.
+// Completion alone does not turn a line that is still high into a new request: devices
+// re-assert on each of their register updates (as QEMU's do), so xv6's UART driver, which
+// never reads IIR to acknowledge a THR-empty interrupt, is not flooded with interrupts.
+// A context's output (MEIP/SEIP) is high while some pending, enabled, not-in-service source
+// has a priority above the context's threshold.
 import { MIP_MEIP, MIP_SEIP, type HartInterruptLines, type IrqLine } from '../bus/device';
 import type { FdtBuilder } from '../board/fdt';
 import { unitName, type DescribedDevice, type FdtContext, type Placement } from '../board/fdt-node';
@@ -31,7 +35,6 @@ export class Plic implements DescribedDevice, IrqLine {
   readonly size = PLIC_SIZE;
   private readonly contexts: number;
   private readonly priority = new Uint32Array(PLIC_NDEV);
-  private readonly level = new Uint8Array(PLIC_NDEV);
   private readonly pending = new Uint8Array(PLIC_NDEV);
   private readonly inService = new Uint8Array(PLIC_NDEV);
   private readonly enable: Uint32Array;
@@ -46,23 +49,20 @@ export class Plic implements DescribedDevice, IrqLine {
   }
 
   reset(): void {
+    // Devices are reset with the PLIC and re-assert what they still need.
     this.priority.fill(0);
     this.pending.fill(0);
     this.inService.fill(0);
     this.enable.fill(0);
     this.threshold.fill(0);
-    // Line levels are the devices' state, not the PLIC's: keep them and re-derive pending.
-    for (let s = 1; s <= PLIC_MAX_SOURCE; s++) if (this.level[s]) this.pending[s] = 1;
     this.update();
   }
 
   setIrq(source: number, level: boolean): void {
     if (source < 1 || source > PLIC_MAX_SOURCE) return;
-    const l = level ? 1 : 0;
-    if (this.level[source] === l) return;
-    this.level[source] = l;
-    if (l && !this.inService[source]) this.pending[source] = 1;
-    if (!l) this.pending[source] = 0;
+    const p = level ? 1 : 0;
+    if (this.pending[source] === p) return;
+    this.pending[source] = p;
     this.update();
   }
 
@@ -166,7 +166,7 @@ export class Plic implements DescribedDevice, IrqLine {
     let best = 0;
     let bestPrio = this.threshold[c];
     for (let s = 1; s <= PLIC_MAX_SOURCE; s++) {
-      if (this.pending[s] && this.enabled(c, s) && this.priority[s] > bestPrio) {
+      if (this.pending[s] && !this.inService[s] && this.enabled(c, s) && this.priority[s] > bestPrio) {
         best = s;
         bestPrio = this.priority[s];
       }
@@ -188,7 +188,6 @@ export class Plic implements DescribedDevice, IrqLine {
     // The spec ignores completion of a source not enabled for the context.
     if (s < 1 || s > PLIC_MAX_SOURCE || !this.enabled(c, s)) return;
     this.inService[s] = 0;
-    if (this.level[s]) this.pending[s] = 1;
     this.update();
   }
 

@@ -48,8 +48,8 @@ export class Uart16550 implements DescribedDevice {
   private dll = 0;
   private dlm = 0;
   private fcr = 0;
-  /** LSR error bits (overrun, parity, framing, break): never set, as input cannot overrun. */
-  private lsrErrors = 0;
+  /** LSR error bits (overrun, parity, framing, break): always 0, as input cannot overrun. */
+  private readonly lsrErrors = 0;
   private thrPending = false;
   /** The receive FIFO (ring of FIFO_DEPTH) ... */
   private readonly fifo = new Uint8Array(FIFO_DEPTH);
@@ -58,13 +58,12 @@ export class Uart16550 implements DescribedDevice {
   /** ... and what the host sent beyond it. */
   private queue: number[] = [];
   private queueHead = 0;
-  private irqLevel = false;
 
   constructor(private readonly irq: IrqLine, private readonly irqNumber: number, private readonly host?: SerialHost) {}
 
   reset(): void {
     this.ier = 0; this.lcr = 0; this.mcr = MCR_OUT2; this.scr = 0; this.dll = 0; this.dlm = 0;
-    this.fcr = 0; this.lsrErrors = 0; this.thrPending = false;
+    this.fcr = 0; this.thrPending = false;
     this.fifoHead = 0; this.fifoCount = 0;
     this.update();
   }
@@ -92,10 +91,7 @@ export class Uart16550 implements DescribedDevice {
       case 3: return this.lcr;
       case 4: return this.mcr;
       case 5: {
-        const lsr = (this.fifoCount > 0 ? LSR_DR : 0) | LSR_THRE | LSR_TEMT | this.lsrErrors;
-        this.lsrErrors = 0;
-        this.update();
-        return lsr;
+        return (this.fifoCount > 0 ? LSR_DR : 0) | LSR_THRE | LSR_TEMT | this.lsrErrors;
       }
       case 6: return MSR_DCD_DSR_CTS;
       case 7: return this.scr;
@@ -186,11 +182,8 @@ export class Uart16550 implements DescribedDevice {
     return id | (this.fcr & FCR_ENABLE ? IIR_FIFO_ENABLED : 0);
   }
 
+  /** Drives the IRQ line after every state update, as QEMU's serial_update_irq does (see plic.ts). */
   private update(): void {
-    const level = this.identify() !== IIR_NONE;
-    if (level !== this.irqLevel) {
-      this.irqLevel = level;
-      this.irq.setIrq(this.irqNumber, level);
-    }
+    this.irq.setIrq(this.irqNumber, this.identify() !== IIR_NONE);
   }
 }

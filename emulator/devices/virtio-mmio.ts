@@ -53,7 +53,6 @@ export class VirtioMmio implements DescribedDevice {
   private readonly driverFeatures = [0, 0];
   private queueSel = 0;
   private interruptStatus = 0;
-  private irqLevel = false;
   private readonly queues: SplitVirtqueue[];
 
   constructor(readonly slot: number, private readonly device: VirtioDevice | null, private readonly irq: IrqLine, private readonly irqNumber: number, dma: DmaPort) {
@@ -155,9 +154,11 @@ export class VirtioMmio implements DescribedDevice {
 
   private featuresAcceptable(): boolean {
     const device = this.device!;
+    // Only features the device offered may be accepted. VIRTIO_F_VERSION_1 itself is not
+    // required: §6.1 lets a device refuse a driver without it, but QEMU's version 2
+    // transports accept one, and xv6 (which writes only feature word 0) relies on that.
     for (let w = 0; w < 2; w++) if ((this.driverFeatures[w] & ~device.features(w)) !== 0) return false;
-    // A modern-only device requires VIRTIO_F_VERSION_1 (§6.1).
-    return ((this.driverFeatures[1] >>> (VIRTIO_F_VERSION_1 - 32)) & 1) === 1;
+    return true;
   }
 
   private notify(index: number): void {
@@ -173,12 +174,9 @@ export class VirtioMmio implements DescribedDevice {
     this.update();
   }
 
+  /** Drives the IRQ line after every update (notify, ack, reset), as QEMU does (see plic.ts). */
   private update(): void {
-    const level = this.interruptStatus !== 0;
-    if (level !== this.irqLevel) {
-      this.irqLevel = level;
-      this.irq.setIrq(this.irqNumber, level);
-    }
+    this.irq.setIrq(this.irqNumber, this.interruptStatus !== 0);
   }
 }
 
