@@ -11,7 +11,7 @@ import { Machine } from '../../../emulator/machine';
 const GUEST = join(__dirname, 'guest');
 
 export function runGuest(name: string, limit = 5_000_000): { code: number | string; machine: Machine } {
-  const elf = buildGuest([join(GUEST, name)], { name: name.replace(/\.S$/, ''), flags: ['-I', GUEST] });
+  const elf = buildGuest([join(GUEST, name)], { name: name.replace(/\.S$/, ''), flags: ['-I', GUEST, '-Wl,--no-relax'] });
   const machine = new Machine({ kernel: readFileSync(elf), kernelName: elf, memoryBytes: 16 << 20 });
   const e = machine.runFor(limit);
   if (!e) return { code: `no stop after ${limit} instructions (pc 0x${machine.harts[0].pc.toString(16)})`, machine };

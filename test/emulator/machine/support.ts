@@ -9,7 +9,7 @@ import { Machine, MachineOptions } from '../../../emulator/machine';
 export const GUEST = join(__dirname, 'guest');
 
 export function build(name: string): string {
-  return buildGuest([join(GUEST, name)], { name: `machine-${name.replace(/\.S$/, '')}`, flags: ['-I', GUEST] });
+  return buildGuest([join(GUEST, name)], { name: `machine-${name.replace(/\.S$/, '')}`, flags: ['-I', GUEST, '-Wl,--no-relax'] });
 }
 
 export function machineFor(name: string, opts: MachineOptions = {}): { m: Machine; elf: string; sym: (s: string) => bigint } {
