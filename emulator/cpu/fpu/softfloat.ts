@@ -74,8 +74,10 @@ export function bitLength(m: bigint): number {
   return m.toString(2).length;
 }
 
-/** Rounds m / 2^k to an integer by rm (sign is the value's sign). Sets lastInexact. */
+/** Whether the last roundShift discarded nonzero bits (a second result without allocating). */
 let lastInexact = false;
+
+/** Rounds m / 2^k to an integer by rm (sign is the value's sign). Sets lastInexact. */
 function roundShift(m: bigint, k: number, sign: number, rm: number): bigint {
   if (k <= 0) { lastInexact = false; return m << BigInt(-k); }
   const K = BigInt(k);
@@ -94,7 +96,9 @@ function roundShift(m: bigint, k: number, sign: number, rm: number): bigint {
   return q;
 }
 
-/** Rounds (-1)^sign * m * 2^e (m > 0, exact) to fmt by rm: the one rounding of every operation. */
+/** Rounds (-1)^sign * m * 2^e to fmt by rm: the one rounding of every operation. m > 0 is exact,
+ *  or (quotients, roots) has at least p+3 bits with a sticky bit as its lowest: always below
+ *  the round bit, so ties and inexactness come out right. */
 export function roundPack(fmt: Format, sign: number, m: bigint, e: number, rm: number): Result {
   const p = fmt.p;
   const n = bitLength(m);
