@@ -2,7 +2,8 @@
  * Bare-metal device test program for QEMU's virt board and ours (test/emulator/system/).
  * It prints through the NS16550A UART, takes UART receive interrupts through the PLIC,
  * counts CLINT timer interrupts, reads and writes sectors of a virtio-blk disk (virtio-mmio
- * version 2, interrupt-driven), and powers off through sifive_test (0x5555 pass; on a
+ * version 2, interrupt-driven), sends a line by THR-empty interrupts, takes a CLINT software
+ * interrupt, reads the goldfish RTC, and powers off through sifive_test (0x5555 pass; on a
  * failure 0x3333 with the failure number in the upper 16 bits).
  * Everything it prints depends only on the devices' behaviour, the disk image and the input,
  * never on timing, so the console transcript is the same on every correct machine.
@@ -80,6 +81,9 @@ static volatile int disk_done;
 static volatile uint8_t rx[256];
 static volatile unsigned rx_head, rx_tail;
 static volatile int rx_irqs;
+static volatile int soft_irqs;
+static const char *volatile tx_next; /* interrupt-driven transmission: what is left to send */
+static volatile int tx_done;
 
 /* Waits (interrupts on) until *flag != 0, without the lost-wakeup race: the flag is tested
  * with interrupts off, and WFI wakes on a pending interrupt even then. */
@@ -101,6 +105,21 @@ static void uart_drain(void) {
 
 static void virtio_ack(void);
 
+/* The UART interrupt, by IIR (as a classic 16550 driver does): received data is drained,
+ * THR empty sends the next byte of tx_next, one byte per interrupt. */
+static void uart_irq(void) {
+  for (;;) {
+    uint8_t iir = REG8(UART0 + 2);
+    if (iir & 1) return; /* no interrupt pending */
+    uint8_t id = iir & 0x0e;
+    if (id == 0x04 || id == 0x0c) { rx_irqs++; uart_drain(); }
+    else if (id == 0x02) {
+      if (tx_next && *tx_next) REG8(UART0 + 0) = (uint8_t)*tx_next++;
+      else { REG8(UART0 + 1) &= (uint8_t)~0x02; tx_done = 1; } /* all sent: IER.ETBEI off */
+    } else return;
+  }
+}
+
 void trap(uint64_t mcause, uint64_t mepc) {
   if ((int64_t)mcause < 0) {
     uint64_t code = mcause & 0xff;
@@ -110,9 +129,14 @@ void trap(uint64_t mcause, uint64_t mepc) {
       else __asm__ volatile("csrc mie, %0" ::"r"(MIE_MTIE));
       return;
     }
+    if (code == 3) {
+      soft_irqs++;
+      REG32(CLINT + 0) = 0; /* clear msip of hart 0 */
+      return;
+    }
     if (code == 11) {
       uint32_t src = REG32(PLIC + 0x200004); /* claim, context 0 = hart 0 M-mode */
-      if (src == UART_IRQ) { rx_irqs++; uart_drain(); }
+      if (src == UART_IRQ) uart_irq();
       else if (src == VIRTIO0_IRQ) virtio_ack();
       else if (src != 0) fail(20, "unexpected PLIC source");
       if (src) REG32(PLIC + 0x200004) = src; /* complete */
@@ -316,6 +340,29 @@ void main(uint64_t hartid, uint64_t fdt) {
   }
   puts_(rx_irqs > 0 ? "receive interrupts: yes\n" : "receive interrupts: none\n");
   if (rx_irqs == 0) fail(60, "no UART receive interrupt");
+
+  /* Transmit one line by THR-empty interrupts. */
+  tx_next = "sent by THR-empty interrupts\n";
+  tx_done = 0;
+  REG8(UART0 + 1) = 0x03; /* ETBEI: THR is empty, so the first interrupt comes at once */
+  wait_for(&tx_done);
+
+  /* Machine software interrupt through the CLINT's msip. */
+  __asm__ volatile("csrs mie, %0" ::"r"(0x8UL));
+  REG32(CLINT + 0) = 1;
+  wait_for(&soft_irqs);
+  puts_("software interrupts: ");
+  putdec((uint64_t)soft_irqs);
+  puts_("\n");
+
+  /* Goldfish RTC: nanoseconds since 1970, moving forward. */
+  uint64_t t1 = REG32(0x101000); t1 |= (uint64_t)REG32(0x101004) << 32;
+  ticks = 0;
+  REG64(CLINT + 0x4000) = REG64(CLINT + 0xbff8) + TICK;
+  __asm__ volatile("csrs mie, %0" ::"r"(MIE_MTIE));
+  wait_for(&ticks);
+  uint64_t t2 = REG32(0x101000); t2 |= (uint64_t)REG32(0x101004) << 32;
+  puts_(t1 > 1600000000ULL * 1000000000ULL && t2 > t1 ? "rtc: after 2020 and advancing\n" : "rtc: wrong\n");
   puts_("bye\n");
   poweroff(0);
 }

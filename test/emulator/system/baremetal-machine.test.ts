@@ -31,6 +31,17 @@ describe('system: bare-metal device program on our machine', function () {
     assert.equal(qemu.exitCode, 0);
   });
 
+  it('prints the same with two harts (hart 1 parked in WFI) as QEMU -smp 2', async () => {
+    const image = makeDiskImage();
+    const qemuDisk = join(dir, 'qemu2.img');
+    writeFileSync(qemuDisk, image);
+    const qemu = await runOnQemu({ elf: baremetalElf(), disk: qemuDisk, input: INPUT, prompt: PROMPT, smp: 2 });
+    const ours = runOnMachine({ elf: baremetalElf(), smp: 2, drives: [new MemoryBlockBackend(image.slice())], input: INPUT, prompt: PROMPT });
+    assert.equal(ours.output, qemu.output);
+    assert.equal(ours.output, expectedTranscript(image));
+    assert.deepEqual(ours.stop?.reason, { kind: 'poweroff', code: 0 });
+  });
+
   it('leaves the image file byte-identical under the copy-on-write overlay, while the guest reads back its writes', () => {
     const image = makeDiskImage();
     const file = join(dir, 'cow.img');

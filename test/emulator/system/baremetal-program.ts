@@ -66,6 +66,9 @@ export function expectedTranscript(image: Uint8Array): string {
     PROMPT.trimEnd(),
     ...INPUT_LINES.map((l) => `got: ${l.toUpperCase()} (${l.length} chars)`),
     'receive interrupts: yes',
+    'sent by THR-empty interrupts',
+    'software interrupts: 1',
+    'rtc: after 2020 and advancing',
     'bye',
     '',
   ].join('\n');

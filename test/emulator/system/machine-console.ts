@@ -10,6 +10,8 @@ export interface MachineConsoleRun {
   drives?: BlockBackend[];
   input?: Uint8Array;
   prompt?: string;
+  /** Harts (default 1). */
+  smp?: number;
   /** Instruction budget for the whole run. */
   maxInstructions?: number;
 }
@@ -27,6 +29,7 @@ export function runOnMachine(run: MachineConsoleRun): MachineConsoleResult {
   const machine = new Machine({
     kernel: new Uint8Array(readFileSync(run.elf)),
     kernelName: run.elf,
+    smp: run.smp,
     drives: run.drives,
     serial: { output: (b) => { output += String.fromCharCode(b); } },
   });

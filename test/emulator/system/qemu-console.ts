@@ -13,6 +13,8 @@ export interface QemuConsoleRun {
   timeoutMs?: number;
   /** Replaces the default `-bios none` and adds arguments (e.g. ['-bios', FW_JUMP]). */
   extraArgs?: string[];
+  /** Harts (default 1). */
+  smp?: number;
 }
 
 export interface QemuConsoleResult {
@@ -24,9 +26,9 @@ export interface QemuConsoleResult {
 const live = new Set<ChildProcess>();
 process.on('exit', () => { for (const p of live) p.kill('SIGKILL'); });
 
-export function qemuArgs(elf: string, disk?: string, extra: string[] = []): string[] {
+export function qemuArgs(elf: string, disk?: string, extra: string[] = [], smp = 1): string[] {
   const bios = extra.includes('-bios') ? [] : ['-bios', 'none'];
-  const args = ['-machine', 'virt', ...bios, ...extra, '-nographic', '-monitor', 'none', '-m', '128M', '-smp', '1', '-kernel', elf,
+  const args = ['-machine', 'virt', ...bios, ...extra, '-nographic', '-monitor', 'none', '-m', '128M', '-smp', String(smp), '-kernel', elf,
     '-global', 'virtio-mmio.force-legacy=false'];
   if (disk) args.push('-drive', `file=${disk},if=none,format=raw,id=x0`, '-device', 'virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0');
   return args;
@@ -34,7 +36,7 @@ export function qemuArgs(elf: string, disk?: string, extra: string[] = []): stri
 
 export function runOnQemu(run: QemuConsoleRun): Promise<QemuConsoleResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('qemu-system-riscv64', qemuArgs(run.elf, run.disk, run.extraArgs), { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('qemu-system-riscv64', qemuArgs(run.elf, run.disk, run.extraArgs, run.smp), { stdio: ['pipe', 'pipe', 'pipe'] });
     live.add(child);
     let output = '';
     let stderr = '';
