@@ -13,7 +13,7 @@ enum syscall_number {
     SYS_fork = 1,
     SYS_exec,       /* exec(path, argv) */
     SYS_exit,       /* exit(code) */
-    SYS_wait,       /* wait(&code) -> pid of a finished child */
+    SYS_wait,       /* wait(&code, flags) -> pid of a finished child; 0 with WAIT_NOHANG if none yet */
     SYS_kill,       /* kill(pid) */
     SYS_getpid,
     SYS_sleep,      /* sleep(ticks) */
@@ -31,6 +31,9 @@ enum syscall_number {
     SYS_peek,       /* lesson: peek(address): the kernel reads it without checking */
     SYS_COUNT
 };
+
+/* wait() flags */
+#define WAIT_NOHANG 1   /* do not sleep: return 0 if children exist but none has finished */
 
 /* open() flags */
 #define O_READ  1

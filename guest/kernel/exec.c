@@ -117,6 +117,7 @@ int exec_program(const char *path, u64 user_argv)
         return -E_NOENT;
     const struct elf_header *h = (const struct elf_header *)f->data;
     if (f->kind != DIR_PROGRAM || !elf_header_ok(h, f->size, ELF_TYPE_EXEC) ||
+        h->phentsize != sizeof(struct elf_segment) || h->phoff % 8 ||
         h->phoff + (u64)h->phnum * sizeof(struct elf_segment) > f->size)
         return -E_NOEXEC;
 

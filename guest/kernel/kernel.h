@@ -138,7 +138,7 @@ struct task *task_alloc(void);
 void task_release(struct task *t);
 int task_fork(void);
 void task_exit(int code) __attribute__((noreturn));
-int task_wait(u64 user_code_addr);
+int task_wait(u64 user_code_addr, int flags);
 int task_kill(int pid);
 void start_first_task(void);
 int task_list_fill(struct task_info *out, int max);

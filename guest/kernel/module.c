@@ -130,6 +130,28 @@ static const struct elf_symbol *symbol_at(struct object *o, const struct elf_sec
     return (const struct elf_symbol *)(o->data + symtab->offset) + index;
 }
 
+/* Every symbol table must name a string table in the file, and every symbol name must
+ * lie inside it, so later steps can use names without checking again. */
+static int check_symbols(struct object *o)
+{
+    for (int i = 0; i < o->h->shnum; i++) {
+        const struct elf_section *symtab = &o->sections[i];
+        if (symtab->type != SHT_SYMTAB)
+            continue;
+        if (symtab->link >= o->h->shnum || o->sections[symtab->link].type != SHT_STRTAB ||
+            symtab->offset % 8 || symtab->entsize != sizeof(struct elf_symbol))
+            return fail(o, "bad symbol table", section_name(o, i));
+        const struct elf_section *strtab = &o->sections[symtab->link];
+        if (strtab->size == 0 || o->data[strtab->offset + strtab->size - 1] != 0)
+            return fail(o, "string table does not end with NUL", NULL);
+        u64 n = symtab->size / sizeof(struct elf_symbol);
+        for (u64 k = 0; k < n; k++)
+            if (symbol_at(o, symtab, k)->name >= strtab->size)
+                return fail(o, "symbol name outside the string table", NULL);
+    }
+    return 0;
+}
+
 /* The address a symbol stands for after loading; 0 and a message on failure. */
 static int resolve(struct object *o, const struct elf_section *symtab, u64 index, u64 *out)
 {
@@ -183,7 +205,8 @@ static int relocate(struct object *o)
         const struct elf_section *rela = &o->sections[i];
         if (rela->type != SHT_RELA || rela->info >= o->h->shnum || !o->load_addr[rela->info])
             continue;                                   /* e.g. relocations of debug info */
-        if (!in_file(o, rela->offset, rela->size) || rela->link >= o->h->shnum)
+        if (!in_file(o, rela->offset, rela->size) || rela->offset % 8 || rela->link >= o->h->shnum ||
+            o->sections[rela->link].type != SHT_SYMTAB)
             return fail(o, "bad relocation section", section_name(o, i));
         const struct elf_section *symtab = &o->sections[rela->link];
         const struct elf_section *target = &o->sections[rela->info];
@@ -309,7 +332,18 @@ int module_load(const char *file_name)
     for (int i = 0; i < o.h->shnum; i++)
         if (o.sections[i].type != SHT_NOBITS && !in_file(&o, o.sections[i].offset, o.sections[i].size))
             return fail(&o, "section outside the file", NULL);
-    o.section_names = (const char *)o.data + o.sections[o.h->shstrndx].offset;
+    const struct elf_section *names = &o.sections[o.h->shstrndx];
+    if (names->size == 0 || o.data[names->offset + names->size - 1] != 0)
+        return fail(&o, "bad section name table", NULL);
+    o.section_names = (const char *)o.data + names->offset;
+    for (int i = 0; i < o.h->shnum; i++)
+        if (o.sections[i].name >= names->size)
+            return fail(&o, "section name outside its table", NULL);
+    if (o.h->shoff % 8)
+        return fail(&o, "misaligned section table", NULL);
+    int bad = check_symbols(&o);
+    if (bad < 0)
+        return bad;
 
     struct module *m = page_alloc();
     if (!m)

@@ -13,7 +13,7 @@
 
 static i64 sys_fork(struct trap_regs *r) { (void)r; return task_fork(); }
 static i64 sys_exit(struct trap_regs *r) { task_exit((int)ARG(r, 0)); }
-static i64 sys_wait(struct trap_regs *r) { return task_wait(ARG(r, 0)); }
+static i64 sys_wait(struct trap_regs *r) { return task_wait(ARG(r, 0), (int)ARG(r, 1)); }
 static i64 sys_kill(struct trap_regs *r) { return task_kill((int)ARG(r, 0)); }
 static i64 sys_getpid(struct trap_regs *r) { (void)r; return current_task()->pid; }
 static i64 sys_sleep(struct trap_regs *r) { return ticks_sleep(ARG(r, 0)); }

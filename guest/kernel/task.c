@@ -138,7 +138,7 @@ void task_exit(int code)
     panic("zombie %d ran again", t->pid);
 }
 
-int task_wait(u64 user_code_addr)
+int task_wait(u64 user_code_addr, int flags)
 {
     struct task *me = current_task();
     spin_lock(&task_lock);
@@ -161,6 +161,10 @@ int task_wait(u64 user_code_addr)
         if (!have_children || me->killed) {
             spin_unlock(&task_lock);
             return -E_CHILD;
+        }
+        if (flags & WAIT_NOHANG) {
+            spin_unlock(&task_lock);
+            return 0;
         }
         sleep_on(me, "child to exit", &task_lock);
     }

@@ -8,9 +8,8 @@
 
 #define SECTOR 512
 
-static int read_sector(int fd_unused, long sector, char *buf)
+static int read_sector(long sector, char *buf)
 {
-    (void)fd_unused;
     int fd = open("disk", O_READ);
     if (fd < 0)
         return fd;
@@ -36,12 +35,12 @@ int main(int argc, char **argv)
     char buf[SECTOR];
     if (argc == 3 && strcmp(argv[1], "read") == 0) {
         long s = atol(argv[2]);
-        int err = read_sector(0, s, buf);
+        int err = read_sector(s, buf);
         if (err < 0) { printf("disk: %s\n", error_text(err)); return 1; }
         show(s, buf);
         return 0;
     }
-    int err = read_sector(0, 0, buf);
+    int err = read_sector(0, buf);
     if (err < 0) {
         printf("disk: %s\n", error_text(err));
         return 1;
@@ -59,7 +58,7 @@ int main(int argc, char **argv)
         return 1;
     }
     memset(buf, 0, sizeof buf);
-    if (read_sector(0, 1, buf) < 0) {
+    if (read_sector(1, buf) < 0) {
         printf("disk: read back failed\n");
         return 1;
     }

@@ -2,7 +2,8 @@
  * sh: the shell. Reads a line, splits it at ';' into commands and each command
  * at spaces into words, then runs each command in turn: fork, exec the program
  * named by the first word with all the words as arguments, wait for it.
- * A command ending in '&' runs in the background (the shell does not wait).
+ * A command ending in '&' runs in the background (the shell does not wait);
+ * before each prompt the shell collects finished background jobs and says so.
  * Built in: `exit`.
  */
 #include "ulib.h"
@@ -51,18 +52,28 @@ static void run(char *command)
         printf("[%d] %s\n", pid, words[0]);
         return;
     }
-    for (;;) {                       /* background jobs may finish first: skip them */
+    for (;;) {                       /* background jobs may finish first */
         int code;
         int done = wait(&code);
         if (done == pid || done < 0)
             break;
+        printf("[%d] done, exit code %d\n", done, code);
     }
+}
+
+/* Collects background jobs that have finished, without waiting for the others. */
+static void reap_background(void)
+{
+    int code, pid;
+    while ((pid = wait_nohang(&code)) > 0)
+        printf("[%d] done, exit code %d\n", pid, code);
 }
 
 int main(void)
 {
     char line[LINE_MAX];
     for (;;) {
+        reap_background();
         printf("$ ");
         long n = read(0, line, sizeof line - 1);
         if (n <= 0)

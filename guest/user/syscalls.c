@@ -18,6 +18,7 @@ int fork(void) { return (int)call3(SYS_fork, 0, 0, 0); }
 int exec(const char *path, char *const argv[]) { return (int)call3(SYS_exec, (long)path, (long)argv, 0); }
 void exit(int code) { call3(SYS_exit, code, 0, 0); for (;;) ; }
 int wait(int *code) { return (int)call3(SYS_wait, (long)code, 0, 0); }
+int wait_nohang(int *code) { return (int)call3(SYS_wait, (long)code, WAIT_NOHANG, 0); }
 int kill(int pid) { return (int)call3(SYS_kill, pid, 0, 0); }
 int getpid(void) { return (int)call3(SYS_getpid, 0, 0, 0); }
 int sleep(long ticks) { return (int)call3(SYS_sleep, ticks, 0, 0); }

@@ -14,6 +14,7 @@ int fork(void);
 int exec(const char *path, char *const argv[]);
 void exit(int code) __attribute__((noreturn));
 int wait(int *code);
+int wait_nohang(int *code);   /* 0 if no child has finished yet */
 int kill(int pid);
 int getpid(void);
 int sleep(long ticks);

@@ -6,7 +6,7 @@ import { buildGuestKernel } from './support/build';
 import { makeDataDisk, SECTOR0_TEXT } from './support/data-disk';
 import { MachinePort } from './support/machine-port';
 import { QemuPort } from './support/qemu-port';
-import { BASICS, CRASH, DEADLOCK, MODULES, runScript, stepOutput, type ScriptStep } from './support/scripts';
+import { BASICS, CRASH, DEADLOCK, MISTAKES, MODULES, PREEMPTION, runScript, stepOutput, type ScriptStep } from './support/scripts';
 import { compareTranscripts, describeDifferences } from './support/transcript';
 import { checkDeadlock, checkModuleSession } from './support/checks';
 import type { TranscriptStep } from './support/console-session';
@@ -52,6 +52,17 @@ describe('guest kernel on our Machine, compared with QEMU', function () {
     const t = await both(CRASH, { smp: 1 });
     assert.match(stepOutput(t.ours, 'crash'), /#0 0x[0-9a-f]+ lesson_peek\+0x/);
     assertSame(CRASH, t);
+  });
+
+  it('preemption, kill and uptime: the same transcript (uptime masked)', async () => {
+    const t = await both(PREEMPTION, { smp: 1 });
+    assert.match(stepOutput(t.ours, 'shell still answers'), /hello from user space/);
+    assertSame(PREEMPTION, t);
+  });
+
+  it('user mistakes: the same messages', async () => {
+    const t = await both(MISTAKES, { smp: 1 });
+    assertSame(MISTAKES, t);
   });
 
   it('with two harts: boot, forktest and the module session', async () => {

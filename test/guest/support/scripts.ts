@@ -7,15 +7,23 @@ import type { ConsolePort } from './console-port';
 
 export interface ScriptStep {
   label: string;
-  /** A command line; Enter (CR) is added. */
-  send?: string;
+  /** A command line; Enter (CR) is added. A function gets the transcript so far (to use a pid). */
+  send?: string | ((done: TranscriptStep[]) => string);
   /** Bytes typed as they are (control keys). */
   raw?: string;
   until?: string | RegExp;
   timeoutMs?: number;
   /** Output lines may come in any order (several harts print at once). */
   unordered?: boolean;
+  /** Lines whose content depends on timing; compared as a placeholder (see transcript.ts). */
+  mask?: RegExp[];
 }
+
+/**
+ * The shell's own line in a task list: whether the shell is still running, preempted
+ * (runnable) or already asleep when ps or Ctrl-P looks depends on timer ticks.
+ */
+export const SHELL_TASK_LINE = /^\s+2\s+1\s+(running|runnable|sleeping)\s+sh\b.*$/;
 
 export const CTRL_P = '\x10';
 export const CTRL_U = '\x15';
@@ -28,12 +36,47 @@ export const BASICS: ScriptStep[] = [
   { label: 'hello', send: 'hello world 42' },
   { label: 'ls', send: 'ls' },
   { label: 'cat', send: 'cat motd' },
-  { label: 'ps', send: 'ps' },
+  { label: 'ps', send: 'ps', mask: [SHELL_TASK_LINE] },
   { label: 'forktest', send: 'forktest' },
   { label: 'sequence', send: 'hello one; hello two' },
   { label: 'editing', raw: `hellx${BACKSPACE}o${CTRL_U}hello edited\r` },
   { label: 'disk', send: 'disk' },
   { label: 'missing', send: 'nosuchprogram' },
+];
+
+/** The pid the shell printed for a background job ("[N] name") in the step with this label. */
+export function backgroundPid(steps: TranscriptStep[], label: string): string {
+  const m = /^\[(\d+)\] /m.exec(stepOutput(steps, label));
+  if (!m) throw new Error(`step ${label} started no background job`);
+  return m[1];
+}
+
+/** Preemption and kill: a task that never gives up the hart, and the shell still answers. */
+export const PREEMPTION: ScriptStep[] = [
+  BOOT,
+  { label: 'spin in background', send: 'spin &' },
+  { label: 'shell still answers', send: 'hello' },
+  { label: 'ps with spinner', send: 'ps', mask: [SHELL_TASK_LINE] },
+  { label: 'kill spinner', send: (done) => `kill ${backgroundPid(done, 'spin in background')}` },
+  { label: 'ps after kill', send: 'ps', mask: [SHELL_TASK_LINE] },
+  { label: 'uptime', send: 'uptime' },
+];
+
+/** Mistakes a user can make, each answered with a clear message (and no crash). */
+export const MISTAKES: ScriptStep[] = [
+  BOOT,
+  { label: 'exec a module', send: 'hello.ko' },
+  { label: 'exec a text', send: 'motd' },
+  { label: 'insmod a program', send: 'insmod hello' },
+  { label: 'insmod missing', send: 'insmod nosuch.ko' },
+  { label: 'insmod twice 1', send: 'insmod hello.ko' },
+  { label: 'insmod twice 2', send: 'insmod hello.ko' },
+  { label: 'rmmod missing', send: 'rmmod nosuch' },
+  { label: 'cat missing', send: 'cat nosuch' },
+  { label: 'usage', send: 'insmod' },
+  { label: 'empty commands', send: ' ; ;; ' },
+  { label: 'kill missing', send: 'kill 999' },
+  { label: 'still fine', send: 'hello' },
 ];
 
 export const MODULES: ScriptStep[] = [
@@ -53,8 +96,8 @@ export const MODULES: ScriptStep[] = [
 export const DEADLOCK: ScriptStep[] = [
   BOOT,
   { label: 'deadlock', send: 'deadlock' },
-  { label: 'ps', send: 'ps' },
-  { label: 'task-list key', raw: CTRL_P, until: /\(\d+ tasks\)\r?\n/ },
+  { label: 'ps', send: 'ps', mask: [SHELL_TASK_LINE] },
+  { label: 'task-list key', raw: CTRL_P, until: /\(\d+ tasks\)\r?\n/, mask: [SHELL_TASK_LINE] },
   { label: 'still usable', send: 'hello' },
 ];
 
@@ -75,7 +118,10 @@ export async function runScript(port: ConsolePort, script: ScriptStep[]): Promis
   try {
     for (const step of script) {
       const until = step.until ?? PROMPT;
-      if (step.send !== undefined) await session.run(step.label, step.send + '\r', until, step.timeoutMs);
+      if (step.send !== undefined) {
+        const line = typeof step.send === 'function' ? step.send(session.steps) : step.send;
+        await session.run(step.label, line + '\r', until, step.timeoutMs);
+      }
       else if (step.raw !== undefined) await session.run(step.label, step.raw, until, step.timeoutMs);
       else await session.expect(step.label, until, step.timeoutMs);
     }
