@@ -140,9 +140,9 @@ export class Plic implements DescribedDevice, IrqLine {
       const c = Math.floor((word - ENABLE_BASE) / ENABLE_STRIDE);
       const w = ((word - ENABLE_BASE) % ENABLE_STRIDE) >> 2;
       if (c < this.contexts && w < WORDS) {
-        // Source 0 does not exist; bits past the last source are hard-wired to zero.
+        // Bits past the last source are hard-wired to zero. The bit of source 0 is kept as
+        // written, as QEMU 7.2 does (read back from it); source 0 is never pending anyway.
         let mask = 0xffffffff;
-        if (w === 0) mask &= ~1;
         const last = PLIC_MAX_SOURCE - w * 32;
         if (last < 31) mask &= (2 ** (last + 1) - 1);
         this.enable[c * WORDS + w] = (v & mask) >>> 0;

@@ -22,8 +22,10 @@ export const BLK_S_OK = 0;
 export const BLK_S_IOERR = 1;
 export const BLK_S_UNSUPP = 2;
 export const BLK_ID_BYTES = 20;
-const QUEUE_MAX = 256;
-const SEG_MAX = QUEUE_MAX - 2;
+/** QueueNumMax as QEMU 7.2's virtio-mmio reports it (VIRTQUEUE_MAX_SIZE); read back from QEMU. */
+const QUEUE_MAX = 1024;
+/** seg_max: QEMU's default queue-size (256) minus 2. */
+const SEG_MAX = 254;
 /** Largest request we accept (bounds the copy a hostile chain can ask for). */
 const MAX_REQUEST = 16 << 20;
 

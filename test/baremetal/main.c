@@ -271,6 +271,58 @@ static void disk_test(void) {
   puts_("unknown request: UNSUPP\n");
 }
 
+/* ---- register probe: values a driver can observe, printed so the two machines are compared ---- */
+static void show(const char *name, uint64_t v) {
+  puts_(name);
+  puts_("=");
+  puthex(v, 8);
+  puts_(" ");
+}
+
+static void register_probe(void) {
+  puts_("uart: ");
+  show("iir", REG8(UART0 + 2));
+  show("lcr", REG8(UART0 + 3));
+  show("mcr", REG8(UART0 + 4));
+  show("lsr", REG8(UART0 + 5));
+  show("msr", REG8(UART0 + 6));
+  REG8(UART0 + 7) = 0xa5;
+  show("scr", REG8(UART0 + 7));
+  REG8(UART0 + 1) = 0x02;
+  show("iir-thri", REG8(UART0 + 2));
+  show("iir-after", REG8(UART0 + 2));
+  REG8(UART0 + 1) = 0x00;
+  puts_("\nplic: ");
+  REG32(PLIC + 4 * 33) = 0xffffffff;
+  show("prio", REG32(PLIC + 4 * 33));
+  REG32(PLIC + 4 * 33) = 0;
+  REG32(PLIC + 0x201000) = 0xffffffff;
+  show("thresh", REG32(PLIC + 0x201000));
+  REG32(PLIC + 0x201000) = 0;
+  REG32(PLIC + 0x2080) = 0xffffffff;
+  show("enable0", REG32(PLIC + 0x2080));
+  REG32(PLIC + 0x2088) = 0xffffffff;
+  show("enable2", REG32(PLIC + 0x2088));
+  REG32(PLIC + 0x208c) = 0xffffffff;
+  show("enable3", REG32(PLIC + 0x208c));
+  REG32(PLIC + 0x2080) = 0; REG32(PLIC + 0x2088) = 0; REG32(PLIC + 0x208c) = 0;
+  show("claim", REG32(PLIC + 0x201004));
+  puts_("\nclint: ");
+  REG32(CLINT + 0) = 0xfffffffe;
+  show("msip", REG32(CLINT + 0));
+  REG32(CLINT + 0) = 0;
+  puts_("\nvirtio: ");
+  show("qmax", VR(0x034));
+  show("slot1-id", REG32(VIRTIO0 + 0x1000 + 8));
+  show("slot7-magic", REG32(VIRTIO0 + 0x7000));
+  show("slot7-version", REG32(VIRTIO0 + 0x7004));
+  show("vendor", VR(0x00c));
+  show("status", VR(0x070));
+  show("cfg-seg_max", VR(0x10c));
+  show("cfg-blk_size", VR(0x114));
+  puts_("\n");
+}
+
 /* ---- main ---- */
 static int read_line(char *out, int max) {
   int n = 0;
@@ -299,6 +351,8 @@ void main(uint64_t hartid, uint64_t fdt) {
   puthex(fdt, 8);
   uint32_t magic = REG32(fdt);
   puts_(magic == 0xedfe0dd0u ? " (magic ok)\n" : " (bad magic)\n");
+
+  register_probe();
 
   /* PLIC: UART and virtio slot 0 to hart 0's M-mode context. */
   REG32(PLIC + 4 * UART_IRQ) = 1;

@@ -138,7 +138,7 @@ describe('devices: virtio-mmio v2 transport and virtio-blk', () => {
     const d = new Driver(diskOf(4));
     d.w(Reg.QueueSel, 0);
     const max = d.r(Reg.QueueNumMax);
-    assert.ok(max >= QSIZE);
+    assert.equal(max, 1024, 'what QEMU 7.2 reports');
     d.w(Reg.QueueNum, 6);
     assert.equal(d.r(Reg.QueueNum), max, 'non-power-of-two ignored');
     d.w(Reg.QueueNum, 16);

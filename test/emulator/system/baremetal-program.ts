@@ -55,8 +55,19 @@ const printable = (b: Uint8Array) => Array.from(b, (c) => (c >= 32 && c < 127 ? 
 /** The whole console transcript of a correct run on a 128 MiB, one-hart board. */
 export function expectedTranscript(image: Uint8Array): string {
   const s0 = image.subarray(0, SECTOR);
+  const show = (pairs: [string, number][]) => pairs.map(([k, v]) => `${k}=${hex8(v)} `).join('');
   return [
     `kwb baremetal: hart 0, fdt at ${hex8(FDT_ADDRESS_128M)} (magic ok)`,
+    // The register probe. UART: FIFOs on (IIR bits 7:6), no interrupt; 8N1; MCR.OUT2 and MSR
+    // DCD|DSR|CTS as QEMU resets them; THRE|TEMT; THR-empty pending once ETBEI is set (and
+    // again after the probe's own output re-arms it).
+    `uart: ${show([['iir', 0xc1], ['lcr', 0x03], ['mcr', 0x08], ['lsr', 0x60], ['msr', 0xb0], ['scr', 0xa5], ['iir-thri', 0xc2], ['iir-after', 0xc2]])}`,
+    // PLIC: 3-bit priority and threshold; enable bits for sources 0..95 only; nothing to claim.
+    `plic: ${show([['prio', 7], ['thresh', 7], ['enable0', 0xffffffff], ['enable2', 0xffffffff], ['enable3', 0], ['claim', 0]])}`,
+    // CLINT: msip keeps bit 0 only.
+    `clint: ${show([['msip', 0]])}`,
+    // virtio-mmio: QEMU's QueueNumMax 1024, empty slots with ID 0, vendor "QEMU", seg_max 254.
+    `virtio: ${show([['qmax', 1024], ['slot1-id', 0], ['slot7-magic', 0x74726976], ['slot7-version', 2], ['vendor', 0x554d4551], ['status', 0], ['cfg-seg_max', 254], ['cfg-blk_size', 512]])}`,
     'timer: 3 interrupts',
     `virtio-blk: capacity ${image.length / SECTOR} sectors`,
     `sector 0: ${printable(s0.subarray(0, 16))} fnv ${hex8(fnv1a(s0))}`,
