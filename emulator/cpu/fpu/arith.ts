@@ -23,6 +23,9 @@ const MIN_NORMAL_S = 2 ** -126;
 /** Below this an FMA result might be tiny or its error terms subnormal: take the slow path. */
 const FMA_MIN_RESULT = 2 ** -969;
 const FMA_MAX_ADDEND = 2 ** 970;
+/** Sums at least this large take the slow path: TwoSum's intermediates are then at the edge of
+ *  overflow, and the exact path costs nothing that matters there. */
+const ADD_MAX = 2 ** 1023;
 const SQRT_MIN = 2 ** -960;
 const SQRT_MAX = 2 ** 960;
 
@@ -46,7 +49,7 @@ export function addD(f: FpRegs, rd: number, rs1: number, rs2: number, rm: number
   if (rm === RM_RNE) {
     const a = f.f64[rs1], b = negate ? -f.f64[rs2] : f.f64[rs2];
     const r = a + b;
-    if (r - r === 0) { // finite: finite operands and no overflow
+    if (Math.abs(r) < ADD_MAX) { // finite, and TwoSum's intermediates cannot overflow
       f.f64[rd] = r;
       return twoSumErr(a, b, r) !== 0 ? FLAG_NX : 0;
     }
