@@ -24,7 +24,14 @@
 /* gcc ignores FENV_ACCESS; -frounding-math and volatile operands keep every operation at run time. */
 
 
+/* binary128 for exact tie checks: __float128 on x86, long double where that is binary128. */
+#if defined(__x86_64__) || defined(__i386__)
 typedef __float128 q128;
+#else
+#include <float.h>
+_Static_assert(LDBL_MANT_DIG >= 113, "oracle.c needs a binary128 type on this host");
+typedef long double q128;
+#endif
 
 static const int MODES[4] = { FE_TONEAREST, FE_TOWARDZERO, FE_DOWNWARD, FE_UPWARD };
 
