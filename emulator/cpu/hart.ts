@@ -126,7 +126,7 @@ export class Hart {
     for (; n < budget && !this.yieldFlag; n++) {
       const pc = this.pc;
       const rel = pc - this.fBase;
-      if (rel < 0 || rel >= 4096) this.refillFetch(pc);
+      if (!(rel >= 0 && rel < 4096)) this.refillFetch(pc);
       const ops = this.fOps;
       let op: number, insn: number;
       if (ops !== null) {
@@ -158,7 +158,7 @@ export class Hart {
       }
       this.skipBreakpointOnce = false;
       const rel = pc - this.fBase;
-      if (rel < 0 || rel >= 4096) this.refillFetch(pc);
+      if (!(rel >= 0 && rel < 4096)) this.refillFetch(pc);
       const page = this.fPage;
       let op: number, insn: number;
       if (page !== null) {
