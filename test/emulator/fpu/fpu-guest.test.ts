@@ -38,8 +38,9 @@ function hostOracle(): string {
   mkdirSync(CACHE_DIR, { recursive: true });
   const exe = join(CACHE_DIR, `fp-mix-host-${key}`);
   if (!existsSync(exe)) {
-    execFileSync('gcc', [...flags, '-o', `${exe}.tmp`, src, '-lm']);
-    renameSync(`${exe}.tmp`, exe);
+    const tmp = `${exe}.${process.pid}.tmp`;
+    execFileSync('gcc', [...flags, '-o', tmp, src, '-lm']);
+    renameSync(tmp, exe);
   }
   return execFileSync(exe).toString();
 }
