@@ -1,0 +1,196 @@
+// The DWARF of one file: unit headers scanned up front (cheap), DIE trees and line tables
+// parsed per unit on demand, and indexes (address -> unit, address -> function, name -> DIE)
+// built only when first asked for.
+import { Reader } from '../bytes';
+import { WarningSink } from '../errors';
+import { DW_AT, DW_TAG } from './constants';
+import { AbbrevTables, Die, scanUnitHeaders, Unit } from './info';
+import { LineTable, readLineTable } from './line';
+import { DwarfSections } from './sections';
+
+export interface FunctionRange { lo: bigint; hi: bigint; die: Die }
+
+export class Dwarf {
+  readonly warnings: WarningSink;
+  readonly units: Unit[];
+  private readonly abbrevs: AbbrevTables;
+  private lines = new Map<Unit, LineTable>();
+  private unitRanges?: Array<{ lo: bigint; hi: bigint; unit: Unit }>;
+  private funcs = new Map<Unit, FunctionRange[]>();
+  private names?: Map<string, Die[]>;
+  private nameIndexedUnits = 0;
+
+  constructor(readonly s: DwarfSections, warnings?: WarningSink) {
+    this.warnings = warnings ?? new WarningSink();
+    this.abbrevs = new AbbrevTables(s);
+    this.units = scanUnitHeaders(s, this.warnings).map((h) => new Unit(h, s, this.abbrevs, this.warnings));
+  }
+
+  /** The unit containing a .debug_info offset (binary search over headers). */
+  unitAt(offset: number): Unit | undefined {
+    let lo = 0, hi = this.units.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const u = this.units[mid];
+      if (offset < u.offset) hi = mid - 1;
+      else if (offset >= u.h.end) lo = mid + 1;
+      else return u;
+    }
+    return undefined;
+  }
+
+  dieAt(offset: number): Die | undefined {
+    const u = this.unitAt(offset);
+    if (!u) return undefined;
+    try { return u.die(offset); } catch (e) { this.warnings.caught('DIE lookup', e); return undefined; }
+  }
+
+  /** Follows a reference attribute (DW_AT_type, abstract_origin, specification...). */
+  ref(d: Die, at: number): Die | undefined {
+    const a = d.get(at);
+    if (!a || a.cls !== 'ref') return undefined;
+    return this.dieAt(a.v as number);
+  }
+
+  /** The name of a DIE, following abstract_origin / specification when it has none itself. */
+  nameOf(d: Die): string | undefined {
+    for (let i = 0, cur: Die | undefined = d; cur && i < 8; i++) {
+      const n = cur.name;
+      if (n !== undefined) return n;
+      cur = this.ref(cur, DW_AT.abstract_origin) ?? this.ref(cur, DW_AT.specification);
+    }
+    return undefined;
+  }
+
+  lineTable(u: Unit): LineTable | undefined {
+    if (this.lines.has(u)) return this.lines.get(u);
+    let t: LineTable | undefined;
+    try {
+      const root = u.head();
+      const stmt = u.num(root.get(DW_AT.stmt_list));
+      if (stmt !== undefined) {
+        const compDir = u.str(root.get(DW_AT.comp_dir)) ?? '';
+        t = readLineTable(this.s, stmt, compDir, u.str(root.get(DW_AT.name)) ?? '', u.h.addrSize, this.warnings);
+      }
+    } catch (e) {
+      this.warnings.caught('line table', e);
+    }
+    this.lines.set(u, t as LineTable);
+    return t;
+  }
+
+  /** Address ranges of every unit, from .debug_aranges when present, else from unit DIEs. */
+  private buildUnitRanges(): Array<{ lo: bigint; hi: bigint; unit: Unit }> {
+    if (this.unitRanges) return this.unitRanges;
+    const out: Array<{ lo: bigint; hi: bigint; unit: Unit }> = [];
+    const covered = new Set<Unit>();
+    try {
+      const r = new Reader(this.s.aranges, this.s.little, '.debug_aranges');
+      while (r.remaining >= 16) {
+        const start = r.pos;
+        let len = r.u32(), osz = 4;
+        if (len === 0xffffffff) { len = r.u64n(); osz = 8; }
+        const end = r.pos + len;
+        r.u16();
+        const cuOff = r.offset(osz);
+        const asz = r.u8();
+        r.u8();
+        const tuple = asz * 2;
+        if (asz !== 4 && asz !== 8) break;
+        r.pos = start + Math.ceil((r.pos - start) / tuple) * tuple;
+        const unit = this.unitAt(cuOff);
+        while (r.pos + tuple <= end) {
+          const a = r.uN(asz), l = r.uN(asz);
+          if (a === 0n && l === 0n) break;
+          if (unit && l > 0n) { out.push({ lo: a, hi: a + l, unit }); covered.add(unit); }
+        }
+        r.pos = end;
+      }
+    } catch (e) {
+      this.warnings.caught('.debug_aranges', e);
+    }
+    for (const u of this.units) {
+      if (covered.has(u)) continue;
+      try {
+        for (const [lo, hi] of u.ranges(u.head())) out.push({ lo, hi, unit: u });
+      } catch (e) {
+        this.warnings.caught('unit ranges', e);
+      }
+    }
+    out.sort((a, b) => (a.lo < b.lo ? -1 : a.lo > b.lo ? 1 : 0));
+    this.unitRanges = out;
+    return out;
+  }
+
+  /** Units whose ranges contain pc. */
+  unitsFor(pc: bigint): Unit[] {
+    const out: Unit[] = [];
+    for (const r of this.buildUnitRanges()) {
+      if (r.lo > pc) break;
+      if (pc < r.hi && !out.includes(r.unit)) out.push(r.unit);
+    }
+    return out;
+  }
+
+  /** Subprograms (concrete, with code) of a unit, sorted by low address. */
+  functions(u: Unit): FunctionRange[] {
+    const hit = this.funcs.get(u);
+    if (hit) return hit;
+    const out: FunctionRange[] = [];
+    try {
+      const visit = (d: Die, depth: number) => {
+        for (const c of d.children) {
+          if (c.tag === DW_TAG.subprogram) {
+            for (const [lo, hi] of u.ranges(c)) out.push({ lo, hi, die: c });
+          } else if (depth < 4 && (c.tag === DW_TAG.namespace || c.tag === DW_TAG.lexical_block)) visit(c, depth + 1);
+        }
+      };
+      visit(u.root(), 0);
+    } catch (e) {
+      this.warnings.caught('function index', e);
+    }
+    out.sort((a, b) => (a.lo < b.lo ? -1 : a.lo > b.lo ? 1 : 0));
+    this.funcs.set(u, out);
+    return out;
+  }
+
+  /** The concrete function containing pc, if any. */
+  functionAt(pc: bigint): FunctionRange | undefined {
+    for (const u of this.unitsFor(pc)) {
+      for (const f of this.functions(u)) if (pc >= f.lo && pc < f.hi) return f;
+    }
+    return undefined;
+  }
+
+  /** Top-level DIEs (functions, variables, types) by name; built over all units on first use. */
+  byName(name: string): Die[] {
+    if (!this.names) {
+      this.names = new Map();
+      for (const u of this.units) {
+        try {
+          for (const d of u.root().children) {
+            const n = d.name;
+            if (n === undefined) {
+              // concrete out-of-line instances refer to their abstract DIE for the name
+              if (d.tag !== DW_TAG.subprogram && d.tag !== DW_TAG.variable) continue;
+              const n2 = this.nameOf(d);
+              if (n2 === undefined) continue;
+              this.addName(n2, d);
+              continue;
+            }
+            this.addName(n, d);
+          }
+        } catch (e) {
+          this.warnings.caught('name index', e);
+        }
+        this.nameIndexedUnits++;
+      }
+    }
+    return this.names.get(name) ?? [];
+  }
+
+  private addName(n: string, d: Die): void {
+    const l = this.names!.get(n);
+    if (l) l.push(d); else this.names!.set(n, [d]);
+  }
+}

@@ -1,0 +1,325 @@
+// Address <-> source queries over one ELF file and its DWARF, with gdb's rules:
+// address -> function+offset, file, line and the chain of inlined calls; file:line -> every
+// address where a breakpoint belongs; function -> after-prologue address.
+import { ElfFile, ElfSymbol, SHN_UNDEF, STT_FUNC, STT_NOTYPE, STT_OBJECT } from './elf/elf';
+import { DW_AT, DW_TAG } from './dwarf/constants';
+import { Dwarf } from './dwarf/dwarf';
+import { Die, Unit } from './dwarf/info';
+import { LineTable, lineFile } from './dwarf/line';
+
+export interface LineEntry { address: bigint; file: string; line: number; column: number; isStmt: boolean; prologueEnd: boolean }
+export interface LineAt { file: string; line: number; column: number; address: bigint; end: bigint }
+export interface InlineFrame {
+  /** Function name of this (possibly inlined) frame. */
+  function: string;
+  die?: Die;
+  /** Source position within this frame. */
+  file?: string;
+  line?: number;
+  inlined: boolean;
+}
+export interface SymbolAt { name: string; offset: bigint; address: bigint; size: bigint }
+
+/** gdb's per-file line table of one unit ("subfile"): entries sorted by address, line 0 = end marker. */
+export interface SubfileLines { path: string; entries: LineEntry[] }
+interface UnitLines { entries: LineEntry[]; subfiles: SubfileLines[] }
+
+export class Symbolizer {
+  private unitLines = new Map<Unit, UnitLines>();
+  private elfSyms?: ElfSymbol[];
+
+  constructor(readonly elf: ElfFile, readonly dwarf: Dwarf) {}
+
+  /**
+   * Line entries of a unit, recorded the way gdb's DWARF reader records them: one table per
+   * source file, consecutive rows of an unchanged line dropped when that line carries a
+   * discriminator, line-0 rows ignored, an end marker put in a file's table where the program
+   * switches to another file (removing that file's entries at the same address).
+   */
+  linesOf(u: Unit): UnitLines {
+    const hit = this.unitLines.get(u);
+    if (hit) return hit;
+    const t = this.dwarf.lineTable(u);
+    const out: UnitLines = { entries: [], subfiles: [] };
+    const byPath = new Map<string, SubfileLines>();
+    const sub = (path: string): SubfileLines => {
+      let s = byPath.get(path);
+      if (!s) { s = { path, entries: [] }; byPath.set(path, s); out.subfiles.push(s); }
+      return s;
+    };
+    const record = (s: SubfileLines, e: LineEntry) => {
+      if (e.line === 0) {
+        let lastLine: number | undefined;
+        while (s.entries.length) {
+          const last = s.entries[s.entries.length - 1];
+          lastLine = last.line;
+          if (last.address !== e.address) break;
+          s.entries.pop();
+        }
+        if (lastLine === undefined || lastLine === 0) return;
+      }
+      s.entries.push(e);
+    };
+    if (t) {
+      const root = u.head();
+      const unitName = u.str(root.get(DW_AT.name));
+      const unitLow = u.ranges(root).reduce((m, [lo]) => (lo < m ? lo : m), 0xffffffffffffffffn);
+      // the unit's primary file comes first, as in gdb
+      if (unitName) {
+        const primary = t.files.find((f) => f.name === unitName || f.path.endsWith('/' + unitName));
+        if (primary) sub(primary.path);
+      }
+      for (const seq of t.sequences) {
+        if (seq.lo === 0n && unitLow !== 0n) continue; // code discarded by the linker
+        let last: SubfileLines | undefined;
+        let lastLine = 0, lastAddr = -1n, stmtAtAddr = false, lineHasDisc = false, prevLine = -1;
+        for (const r of seq.rows) {
+          const path = lineFile(t, r.file)?.path ?? `<file ${r.file}>`;
+          const cur = sub(path);
+          if (r.line !== prevLine) lineHasDisc = r.discriminator !== 0; else if (r.discriminator !== 0) lineHasDisc = true;
+          prevLine = r.line;
+          if (lastAddr !== r.address) { stmtAtAddr = false; lastAddr = r.address; }
+          stmtAtAddr ||= r.isStmt;
+          const fileChanged = last !== cur;
+          const ignore = (fileChanged && !r.endSequence && !r.isStmt && stmtAtAddr) || (!r.endSequence && r.line === 0);
+          if ((fileChanged && !ignore) || r.endSequence) {
+            if (last) record(last, { address: r.address, file: last.path, line: 0, column: 0, isStmt: true, prologueEnd: false });
+          }
+          if (!r.endSequence && !ignore) {
+            if (fileChanged || r.line !== lastLine || !lineHasDisc) {
+              record(cur, { address: r.address, file: path, line: r.line, column: r.column, isStmt: r.isStmt, prologueEnd: r.prologueEnd });
+            }
+            last = cur;
+            lastLine = r.line;
+          }
+        }
+      }
+      for (const s of out.subfiles) {
+        s.entries = s.entries.map((e, i) => ({ e, i })).sort((a, b) => (a.e.address < b.e.address ? -1 : a.e.address > b.e.address ? 1 : (a.e.line === 0 ? 0 : 1) - (b.e.line === 0 ? 0 : 1) || a.i - b.i)).map((x) => x.e);
+        out.entries.push(...s.entries);
+      }
+      out.entries.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+    }
+    this.unitLines.set(u, out);
+    return out;
+  }
+
+  /** Every raw row of every unit's line table (for tests and tools). */
+  allLineRows(): Array<{ unit: Unit; table: LineTable }> {
+    const out: Array<{ unit: Unit; table: LineTable }> = [];
+    for (const u of this.dwarf.units) { const t = this.dwarf.lineTable(u); if (t) out.push({ unit: u, table: t }); }
+    return out;
+  }
+
+  /** The source line containing pc, as gdb's find_pc_line picks it. */
+  lineAt(pc: bigint): LineAt | undefined {
+    for (const u of this.dwarf.unitsFor(pc)) {
+      const r = this.lineInUnit(u, pc);
+      if (r) return r;
+    }
+    return undefined;
+  }
+
+  /** gdb's find_pc_sect_line over one unit's per-file tables. */
+  private lineInUnit(u: Unit, pc: bigint): LineAt | undefined {
+    let best: LineEntry | undefined, bestEnd = 0n, alt: LineEntry | undefined;
+    for (const sf of this.linesOf(u).subfiles) {
+      const items = sf.entries;
+      if (!items.length) continue;
+      if (items[0].address > pc && (!alt || items[0].address < alt.address)) alt = items[0];
+      // upper bound: first item with address > pc
+      let lo = 0, hi = items.length;
+      while (lo < hi) { const mid = (lo + hi) >> 1; if (items[mid].address > pc) hi = mid; else lo = mid + 1; }
+      const item = lo;
+      if (item > 0 && (!best || items[item - 1].address > best.address)) {
+        let k = item - 1;
+        best = items[k];
+        if (!best.isStmt) {
+          while (k > 0 && items[k - 1].address === items[k].address && items[k - 1].line !== 0 && !items[k].isStmt) k--;
+          if (items[k].isStmt) best = items[k];
+        }
+        if (bestEnd <= best.address) bestEnd = 0n;
+      }
+      if (best && item < items.length && items[item].address > best.address && (bestEnd === 0n || bestEnd > items[item].address)) bestEnd = items[item].address;
+    }
+    if (!best || best.line === 0) return undefined;
+    const end = bestEnd && (!alt || bestEnd < alt.address) ? bestEnd : alt ? alt.address : best.address;
+    return { file: best.file, line: best.line, column: best.column, address: best.address, end };
+  }
+
+  /** ELF symbols that name code or data, sorted by address. */
+  private symbolsSorted(): ElfSymbol[] {
+    if (this.elfSyms) return this.elfSyms;
+    const syms = this.elf.symbols().filter((s) => s.shndx !== SHN_UNDEF && s.name !== '' && (s.type === STT_FUNC || s.type === STT_OBJECT || s.type === STT_NOTYPE) && !s.name.startsWith('.L') && !s.name.startsWith('$'));
+    syms.sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+    this.elfSyms = syms;
+    return syms;
+  }
+
+  /** The ELF symbol at or before addr (gdb's <symbol+offset>). */
+  symbolAt(addr: bigint): SymbolAt | undefined {
+    const syms = this.symbolsSorted();
+    let lo = 0, hi = syms.length - 1, best = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (syms[mid].value <= addr) { best = mid; lo = mid + 1; } else hi = mid - 1;
+    }
+    if (best < 0) return undefined;
+    // among symbols at the same address prefer FUNC/OBJECT, then global
+    const v = syms[best].value;
+    let pick = syms[best];
+    for (let k = best; k >= 0 && syms[k].value === v; k--) {
+      const s = syms[k];
+      const rank = (x: ElfSymbol) => (x.type === STT_FUNC || x.type === STT_OBJECT ? 2 : 0) + (x.bind === 1 ? 1 : 0);
+      if (rank(s) > rank(pick)) pick = s;
+    }
+    // do not attribute addresses far past a sized symbol's end to it if it is the last one in a section
+    return { name: pick.name, offset: addr - pick.value, address: pick.value, size: pick.size };
+  }
+
+  /** The address of a named ELF symbol. */
+  symbolAddress(name: string): bigint | undefined {
+    const s = this.symbolsSorted().find((x) => x.name === name);
+    return s?.value;
+  }
+
+  /** Concrete function containing pc: name, range and pc's offset (DWARF first, then ELF symbols). */
+  functionAt(pc: bigint): { name: string; lo: bigint; hi: bigint; offset: bigint; die?: Die } | undefined {
+    const f = this.dwarf.functionAt(pc);
+    if (f) {
+      const name = this.dwarf.nameOf(f.die) ?? '??';
+      let lo = f.lo, hi = f.hi;
+      for (const [a, b] of f.die.unit.ranges(f.die)) { if (a < lo) lo = a; if (b > hi) hi = b; }
+      return { name, lo: f.lo, hi: f.hi, offset: pc - lo, die: f.die };
+    }
+    const s = this.symbolAt(pc);
+    if (s && (s.size === 0n || pc < s.address + s.size)) return { name: s.name, lo: s.address, hi: s.address + s.size, offset: s.offset };
+    return undefined;
+  }
+
+  /** Innermost-first chain of DIEs (inlined subroutines, then the concrete function) containing pc. */
+  scopeChain(pc: bigint): Die[] {
+    const f = this.dwarf.functionAt(pc);
+    if (!f) return [];
+    const chain: Die[] = [f.die];
+    const u = f.die.unit;
+    let cur = f.die;
+    for (let depth = 0; depth < 64; depth++) {
+      let next: Die | undefined;
+      for (const c of cur.children) {
+        if (c.tag !== DW_TAG.lexical_block && c.tag !== DW_TAG.inlined_subroutine) continue;
+        if (u.ranges(c).some(([lo, hi]) => pc >= lo && pc < hi)) { next = c; break; }
+      }
+      if (!next) break;
+      chain.push(next);
+      cur = next;
+    }
+    return chain.reverse();
+  }
+
+  /** Frames at pc, innermost first: inlined calls (with their positions) then the real function. */
+  inlineFrames(pc: bigint): InlineFrame[] {
+    const chain = this.scopeChain(pc).filter((d) => d.tag !== DW_TAG.lexical_block);
+    const loc = this.lineAt(pc);
+    const frames: InlineFrame[] = [];
+    let file = loc?.file, line = loc?.line;
+    for (const d of chain) {
+      frames.push({ function: this.dwarf.nameOf(d) ?? '??', die: d, file, line, inlined: d.tag === DW_TAG.inlined_subroutine });
+      if (d.tag === DW_TAG.inlined_subroutine) {
+        const u = d.unit;
+        const cf = u.num(d.get(DW_AT.call_file));
+        const t = this.dwarf.lineTable(u);
+        file = cf !== undefined && t ? lineFile(t, cf)?.path : undefined;
+        line = u.num(d.get(DW_AT.call_line));
+      }
+    }
+    if (!frames.length) {
+      const s = this.functionAt(pc);
+      frames.push({ function: s?.name ?? '??', file, line, inlined: false });
+    }
+    return frames;
+  }
+
+  /** Whether a line-table file path matches what a user typed (full path or trailing components). */
+  static fileMatches(path: string, want: string): boolean {
+    return path === want || path.endsWith('/' + want);
+  }
+
+  /**
+   * Addresses for file:line as gdb's breakpoint resolution gives them: the is_stmt entries for
+   * the exact line (or the next line that has code), one per function or inlined instance
+   * (its lowest address).
+   */
+  addressesForLine(file: string, line: number): bigint[] {
+    const cands: LineEntry[] = [];
+    let bestLine = Infinity;
+    for (const u of this.dwarf.units) {
+      const { entries } = this.linesOf(u);
+      for (const e of entries) {
+        if (!e.isStmt || e.line === 0 || !Symbolizer.fileMatches(e.file, file)) continue;
+        if (e.line === line) cands.push(e);
+        else if (e.line > line && e.line < bestLine) bestLine = e.line;
+      }
+    }
+    let chosen = cands;
+    if (!chosen.length && bestLine !== Infinity) {
+      for (const u of this.dwarf.units) for (const e of this.linesOf(u).entries) if (e.isStmt && e.line === bestLine && Symbolizer.fileMatches(e.file, file)) chosen.push(e);
+    }
+    const byBlock = new Map<string, bigint>();
+    for (const e of chosen) {
+      const chain = this.scopeChain(e.address).filter((d) => d.tag !== DW_TAG.lexical_block);
+      const key = chain.length ? String(chain[0].offset) : `sym:${this.functionAt(e.address)?.name ?? e.address}`;
+      const cur = byBlock.get(key);
+      if (cur === undefined || e.address < cur) byBlock.set(key, e.address);
+    }
+    return [...new Set(byBlock.values())].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
+  /** Concrete functions named `name` (any unit), with their low address. */
+  functionsNamed(name: string): Array<{ die: Die; lo: bigint; hi: bigint }> {
+    const out: Array<{ die: Die; lo: bigint; hi: bigint }> = [];
+    for (const d of this.dwarf.byName(name)) {
+      if (d.tag !== DW_TAG.subprogram) continue;
+      const rs = d.unit.ranges(d);
+      if (!rs.length) continue;
+      const lo = rs.reduce((m, r) => (r[0] < m ? r[0] : m), rs[0][0]);
+      const hi = rs.reduce((m, r) => (r[1] > m ? r[1] : m), rs[0][1]);
+      out.push({ die: d, lo, hi });
+    }
+    return out;
+  }
+
+  /**
+   * Where `break NAME` stops, the way gdb picks it: a prologue_end row if the function has one;
+   * otherwise the address where the line after the function's opening line starts.
+   */
+  afterPrologue(name: string): bigint | undefined {
+    const fns = this.functionsNamed(name);
+    if (!fns.length) {
+      const a = this.symbolAddress(name);
+      return a;
+    }
+    const f = fns[0];
+    return this.skipPrologue(f.lo, f.hi, f.die.unit);
+  }
+
+  skipPrologue(lo: bigint, hi: bigint, u: Unit): bigint {
+    const { entries } = this.linesOf(u);
+    // explicit prologue_end marker
+    for (const e of entries) if (e.prologueEnd && e.address >= lo && e.address < hi) return e.address;
+    const first = this.lineInUnit(u, lo);
+    if (!first) return lo;
+    // two entries at the function start with different lines: no prologue to skip
+    let idx = entries.findIndex((e) => e.address === first.address && e.line !== 0);
+    if (idx >= 0 && idx + 1 < entries.length && entries[idx + 1].line !== 0 && entries[idx + 1].address === lo) return lo;
+    let sal = first;
+    if (sal.end >= hi) return lo;
+    for (let n = 0; n < 10000 && sal.end < hi; n++) {
+      const next = this.lineInUnit(u, sal.end);
+      if (!next || next.line === 0) break;
+      if (next.line >= sal.line && next.end <= sal.end) { sal = next; continue; }
+      break;
+    }
+    return sal.end;
+  }
+}

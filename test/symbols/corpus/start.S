@@ -1,0 +1,8 @@
+# Entry for the symbols test corpus: set up a stack and call main; park when it returns.
+	.section .text.start
+	.globl _start
+_start:
+	la	sp, corpus_stack_top
+	call	main
+1:	wfi
+	j	1b
