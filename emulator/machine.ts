@@ -375,6 +375,7 @@ export class Machine implements Target {
     this.runStart[h.id] = h.instret;
     this.units += ran;
     h.breakpointHit = false;
+    h.stopRequested = false;
     let reason: StopReason = { kind: 'step', hart, pc: pcToBig(h.pc) };
     if (this.watchHit) { reason = this.watchHit; this.watchHit = undefined; }
     if (this.stopReason) reason = this.takeStop();

@@ -101,6 +101,7 @@ export class Hart {
   /** Runs up to `budget` instructions (fewer on stop, breakpoint, WFI or reschedule); returns steps taken. */
   run(budget: number): number {
     let n = 0;
+    if (this.breakpoints === undefined) this.skipBreakpointOnce = false;
     while (n < budget) {
       this.yieldFlag = false;
       if (this.stopRequested || this.faultLoop || this.breakpointHit) break;
