@@ -12,6 +12,7 @@ DEBIAN_PACKAGES=(
   gdb-multiarch                # the real gdb our stub and symbol engine are checked against
   qemu-system-misc             # qemu-system-riscv64: the oracle machine
   opensbi                      # firmware for `--bios` (fw_jump)
+  gcc libc6-dev make           # host C: the FPU's IEEE oracle; the guest Makefile
 )
 
 missing=()
