@@ -1,6 +1,7 @@
 /*
  * entry.S: the first instructions. QEMU (-bios none) starts every hart here, at
- * 0x8000_0000, in machine mode with a0 = hart id. Each hart takes its own boot
+ * 0x8000_0000, in machine mode with a0 = hart id and a1 = the address of the
+ * device tree (the board's reset code puts it there). Each hart takes its own boot
  * stack and calls machine_start() (mstart.c), which drops to supervisor mode.
  */
 #define MAX_HARTS_ASM 4          /* keep equal to MAX_HARTS in board.h */
@@ -18,7 +19,7 @@ _start:
     mul     t1, t1, t0
     add     sp, sp, t1              /* sp = top of this hart's boot stack */
     li      s0, 0                   /* frame pointer 0 ends every backtrace */
-    csrr    a0, mhartid
+    csrr    a0, mhartid             /* a1 still holds the device tree's address */
     call    machine_start
 park:
     wfi

@@ -260,6 +260,9 @@ const char *module_symbol_for(u64 addr, u64 *offset, const char **module_name);
 i64 lesson_transfer(int from, int to);
 i64 lesson_peek(u64 address);
 
+/* ---- fdt.c */
+int fdt_count_harts(u64 fdt);
+
 /* ---- string.c */
 void *memset(void *dst, int c, size_t n);
 void *memcpy(void *dst, const void *src, size_t n);

@@ -8,15 +8,21 @@
 struct hart harts[MAX_HARTS];
 static volatile int boot_done;
 static volatile int harts_started = 1;     /* hart 0 counts itself */
+extern u64 boot_fdt;
 
-/* Other harts start at the same moment as hart 0 and check in at once; hart 0 gives
- * them a moment (10 ms) more before it counts them, so the count is the same every boot. */
-static int count_harts(void)
+/* The device tree says how many harts the board has (at most MAX_HARTS are used);
+ * hart 0 waits until they have all checked in, so every boot says the same.
+ * `expected` is read from the device tree before page_alloc_init: the blob lies in
+ * RAM the page allocator then takes over. */
+static int wait_for_harts(int expected)
 {
-    u64 until = read_time() + TIMEBASE_HZ / 100;
-    while (read_time() < until)
+    if (expected > MAX_HARTS)
+        expected = MAX_HARTS;
+    if (expected < 1)
+        expected = 1;
+    while (__atomic_load_n(&harts_started, __ATOMIC_ACQUIRE) < expected)
         ;
-    return __atomic_load_n(&harts_started, __ATOMIC_ACQUIRE);
+    return expected;
 }
 
 static void hart_common_init(void)
@@ -32,6 +38,7 @@ void kernel_main(void)
 {
     struct hart *h = this_hart();
     if (h->id == 0) {
+        int board_harts = fdt_count_harts(boot_fdt);
         devices_init();
         uart_init();
         console_init();
@@ -45,7 +52,7 @@ void kernel_main(void)
         initfs_init();
         start_first_task();
         kprintf("memory: %lu pages free\n", pages_free_count());
-        kprintf("harts: %d\n", count_harts());
+        kprintf("harts: %d\n", wait_for_harts(board_harts));
         __atomic_store_n(&boot_done, 1, __ATOMIC_RELEASE);
     } else {
         __atomic_fetch_add(&harts_started, 1, __ATOMIC_ACQ_REL);

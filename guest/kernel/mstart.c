@@ -8,9 +8,12 @@
 #include "kernel.h"
 
 void kernel_main(void);
+u64 boot_fdt;                    /* the device tree's address, from a1 at reset */
 
-void machine_start(u64 hartid)
+void machine_start(u64 hartid, u64 fdt)
 {
+    if (hartid == 0)
+        boot_fdt = fdt;
     /* After mret: privilege S, and jump to kernel_main with paging off. */
     u64 status = csr_read(mstatus);
     status = (status & ~STATUS_MPP_MASK) | STATUS_MPP_S;

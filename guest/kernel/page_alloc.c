@@ -15,11 +15,17 @@ static struct spinlock pages_lock;
 static struct free_page *free_list;
 static u64 free_count;
 
+/* At boot only hart 0 runs, so the list is built without taking the lock, lowest
+ * page last (so page_alloc hands out low addresses first). */
 void page_alloc_init(void)
 {
     spin_init(&pages_lock, "pages");
-    for (u64 p = ALIGN_UP((u64)kernel_end, PAGE_SIZE); p + PAGE_SIZE <= RAM_END; p += PAGE_SIZE)
-        page_free((void *)p);
+    for (u64 p = ALIGN_UP((u64)kernel_end, PAGE_SIZE); p + PAGE_SIZE <= RAM_END; p += PAGE_SIZE) {
+        struct free_page *f = (struct free_page *)p;
+        f->next = free_list;
+        free_list = f;
+        free_count++;
+    }
 }
 
 void page_free(void *page)

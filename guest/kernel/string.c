@@ -4,9 +4,16 @@
  */
 #include "kernel.h"
 
+/* Both work a 64-bit word at a time where they can: pages are zeroed and copied
+ * often (page_alloc, fork, exec), and a byte loop would be eight times slower. */
 void *memset(void *dst, int c, size_t n)
 {
     u8 *d = dst;
+    if (((u64)d & 7) == 0) {
+        u64 word = 0x0101010101010101UL * (u8)c;
+        for (; n >= 8; n -= 8, d += 8)
+            *(u64 *)d = word;
+    }
     while (n--)
         *d++ = (u8)c;
     return dst;
@@ -16,6 +23,9 @@ void *memcpy(void *dst, const void *src, size_t n)
 {
     u8 *d = dst;
     const u8 *s = src;
+    if ((((u64)d | (u64)s) & 7) == 0)
+        for (; n >= 8; n -= 8, d += 8, s += 8)
+            *(u64 *)d = *(const u64 *)s;
     while (n--)
         *d++ = *s++;
     return dst;

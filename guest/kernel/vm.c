@@ -76,6 +76,25 @@ static void map_range(u64 start, u64 end, u64 perms)
             panic("kvm_init: out of memory");
 }
 
+/* Maps [start, end) 1:1 with 2 MiB "megapages": a leaf PTE at level 1 (Privileged Spec
+ * 4.4.1: any level may hold a leaf). Both ends must be 2 MiB aligned. One entry
+ * instead of a table of 512: most of RAM is mapped this way. */
+#define MEGAPAGE (2UL * 1024 * 1024)
+static void map_megapages(u64 start, u64 end, u64 perms)
+{
+    for (u64 a = start; a < end; a += MEGAPAGE) {
+        pte_t *l2 = &kernel_pagetable[LEVEL_INDEX(a, 2)];
+        if (!(*l2 & PTE_V)) {
+            pagetable_t next = page_alloc();
+            if (!next)
+                panic("kvm_init: out of memory");
+            *l2 = PA_TO_PTE(next) | PTE_V;
+        }
+        pagetable_t l1 = (pagetable_t)PTE_TO_PA(*l2);
+        l1[LEVEL_INDEX(a, 1)] = PA_TO_PTE(a) | perms | PTE_V | PTE_A | PTE_D;
+    }
+}
+
 void kvm_init(void)
 {
     kernel_pagetable = page_alloc();
@@ -83,7 +102,9 @@ void kvm_init(void)
     map_range(VIRTIO_BASE, VIRTIO_BASE + VIRTIO_SLOTS * VIRTIO_STRIDE, PTE_R | PTE_W);
     map_range(PLIC_BASE, PLIC_BASE + PLIC_SIZE, PTE_R | PTE_W);
     map_range(RAM_BASE, (u64)kernel_text_end, PTE_R | PTE_X);
-    map_range((u64)kernel_text_end, RAM_END, PTE_R | PTE_W);
+    u64 small_end = ALIGN_UP((u64)kernel_text_end, MEGAPAGE);
+    map_range((u64)kernel_text_end, small_end, PTE_R | PTE_W);
+    map_megapages(small_end, RAM_END, PTE_R | PTE_W);
     /* The module area's level-1 table exists from the start, so every task's
      * page table, which shares it, sees modules loaded later. */
     pagetable_t modules = page_alloc();
