@@ -13,12 +13,13 @@ export const PAGE_CODE = 1;
 export const PAGE_RESERVED = 2;
 export const PAGE_HOOK = 4;
 
-/** Instructions decoded from one physical page: 2048 half-word slots. op 0 = not decoded yet. */
+/**
+ * Instructions decoded from one physical page: 2048 half-word slots, interleaved so one
+ * array serves the fetch: code[2s] = op of slot s ((handler number << 1) | compressed flag;
+ * 0 = not decoded yet), code[2s + 1] = the instruction (compressed ones expanded to 32 bits).
+ */
 export class DecodedPage {
-  /** (handler index << 1) | compressed flag, plus 1; 0 = not decoded. */
-  readonly ops = new Int32Array(PAGE_SIZE >> 1);
-  /** The instruction (compressed ones expanded to their 32-bit equivalent). */
-  readonly insns = new Int32Array(PAGE_SIZE >> 1);
+  readonly code = new Int32Array(PAGE_SIZE);
 }
 
 export class BusError extends Error {
@@ -127,7 +128,7 @@ export class Bus implements DmaPort {
     const first = off >>> PAGE_SHIFT, last = (off + size - 1) >>> PAGE_SHIFT;
     for (let p = first; p <= last && p < this.pageFlags.length; p++) {
       const f = this.pageFlags[p];
-      if (f & PAGE_CODE) { this.decoded[p]!.ops.fill(0); this.pageFlags[p] = f & ~PAGE_CODE; }
+      if (f & PAGE_CODE) { this.decoded[p]!.code.fill(0); this.pageFlags[p] = f & ~PAGE_CODE; }
       if (f & PAGE_RESERVED) this.breakReservations(off, size);
       if ((f & PAGE_HOOK) && this.storeHook && off < this.hookOffset + 8 && off + size > this.hookOffset) {
         this.storeHook(off, size);
@@ -138,7 +139,7 @@ export class Bus implements DmaPort {
   /** FENCE.I: forget every decoded instruction. */
   flushDecoded(): void {
     for (let p = 0; p < this.pageFlags.length; p++) {
-      if (this.pageFlags[p] & PAGE_CODE) { this.decoded[p]!.ops.fill(0); this.pageFlags[p] &= ~PAGE_CODE; }
+      if (this.pageFlags[p] & PAGE_CODE) { this.decoded[p]!.code.fill(0); this.pageFlags[p] &= ~PAGE_CODE; }
     }
   }
 

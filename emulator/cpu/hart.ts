@@ -80,8 +80,7 @@ export class Hart {
   /** Virtual base of the page the fetch cache holds (NaN: none). */
   private fBase = NaN;
   private fPage: DecodedPage | null = null;
-  private fOps: Int32Array | null = null;
-  private fInsns: Int32Array | null = null;
+  private fCode: Int32Array | null = null;
   private fOff = 0;
   private slowInsn = 0;
 
@@ -128,13 +127,13 @@ export class Hart {
       const pc = this.pc;
       const rel = pc - this.fBase;
       if (!(rel >= 0 && rel < 4096)) this.refillFetch(pc);
-      const ops = this.fOps;
+      const code = this.fCode;
       let op: number, insn: number;
-      if (ops !== null) {
-        const slot = (pc & 4095) >> 1;
-        op = ops[slot];
-        if (op === 0) op = this.decodeSlot(this.fPage!, slot, pc);
-        insn = this.fInsns![slot];
+      if (code !== null) {
+        const k = pc & 4094;
+        op = code[k];
+        if (op === 0) op = this.decodeSlot(this.fPage!, k >> 1, pc);
+        insn = code[k + 1];
       } else {
         op = this.fetchSlow(pc);
         insn = this.slowInsn;
@@ -163,10 +162,10 @@ export class Hart {
       const page = this.fPage;
       let op: number, insn: number;
       if (page !== null) {
-        const slot = (pc & 4095) >> 1;
-        op = page.ops[slot];
-        if (op === 0) op = this.decodeSlot(page, slot, pc);
-        insn = page.insns[slot];
+        const k = pc & 4094;
+        op = page.code[k];
+        if (op === 0) op = this.decodeSlot(page, k >> 1, pc);
+        insn = page.code[k + 1];
       } else {
         op = this.fetchSlow(pc);
         insn = this.slowInsn;
@@ -194,10 +193,10 @@ export class Hart {
     const off = pa - this.ramBase;
     if (off >= 0 && off < this.ramSize) {
       const page = this.bus.decodedPage(off);
-      this.fPage = page; this.fOps = page.ops; this.fInsns = page.insns;
+      this.fPage = page; this.fCode = page.code;
       this.fOff = off - (off & 4095);
     } else {
-      this.fPage = null; this.fOps = null; this.fInsns = null;
+      this.fPage = null; this.fCode = null;
       // Not RAM: must at least be readable memory (ROM or a device), else an access fault.
       this.bus.read(pa - (pa & 1), 2);
       if (this.bus.fault) this.trap(Cause.InsnAccess, pc);
@@ -240,9 +239,9 @@ export class Hart {
       else bits = lo | (this.ram16[(this.fOff >> 1) + slot + 1] << 16);
     }
     const op = this.decodeInsn(bits);
-    page.insns[slot] = this.slowInsn;
+    page.code[2 * slot + 1] = this.slowInsn;
     if (cacheable) {
-      page.ops[slot] = op;
+      page.code[2 * slot] = op;
       this.pageFlags[this.fOff >>> 12] |= PAGE_CODE;
     }
     return op;

@@ -64,10 +64,10 @@ describe('emulator/bus', () => {
   it('DMA writes drop decoded instructions and reservations in their range', () => {
     const { bus } = setup();
     const page = bus.decodedPage(0x3000);
-    page.ops[5] = 42;
+    page.code[10] = 42;
     bus.reserve(1, 0x8000_3008);
     assert.ok(bus.dmaWrite(0x8000_3008, new Uint8Array([1, 2, 3, 4])));
-    assert.equal(page.ops[5], 0);
+    assert.equal(page.code[10], 0);
     assert.equal(bus.pageFlags[3] & PAGE_CODE, 0);
     assert.equal(bus.takeReservation(1, 0x8000_3008), false);
     assert.equal(bus.dmaWrite(0x7fff_fff0, new Uint8Array(32)), false, 'not all RAM');
