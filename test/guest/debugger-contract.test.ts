@@ -57,6 +57,7 @@ describe('guest debugger contract, read by gdb-multiarch through DWARF on QEMU',
     qemu = new QemuPort({ kernel: build.kernel, smp: 1 }, ['-S', '-gdb', `tcp:127.0.0.1:${port}`]);
     const console = new ConsoleSession(qemu);
     gdb = await GdbMi.start({ file: build.kernel });
+    await gdb.command('-gdb-set mi-async on');          // so -exec-interrupt works while it runs
     await gdb.command(`-target-select remote 127.0.0.1:${port}`);
     await gdb.command('-break-insert module_loaded');
     await gdb.command('-break-insert module_unloading');
@@ -97,5 +98,50 @@ describe('guest debugger contract, read by gdb-multiarch through DWARF on QEMU',
     assert.equal(cString(await value('m->name')), 'hello');
     assert.match(console.all, /hello module: goodbye/, 'kmod_stop ran before the hook');
     assert.doesNotMatch(console.all, /module hello: unloaded/, 'the module is not freed yet');
+  });
+
+  it("a sleeping task's saved context unwinds to where it went to sleep (the deadlock)", async () => {
+    // continue from the first test's stop, and cause the deadlock
+    await gdb!.command('-break-delete');
+    await gdb!.command('-exec-continue');
+    const console = new ConsoleSession(qemu!);
+    console.type('\r');
+    await console.waitFor(PROMPT);
+    console.type('deadlock\r');
+    await console.waitFor(/both are stuck for good[^\n]*\n[\s\S]*\$ $/);
+    gdb!.clearStops();
+    await gdb!.command('-exec-interrupt');
+    await gdb!.waitForStop();
+    const value = async (expr: string): Promise<string> => (await gdb!.command(`-data-evaluate-expression "${expr}"`)).data.value;
+
+    // find a deadlocked worker in the table, through DWARF names only
+    let slot = -1;
+    for (let i = 0; i < 32 && slot < 0; i++) {
+      if ((await value(`task_table[${i}].state`)) === 'TASK_SLEEPING' && (await value(`task_table[${i}].blocked_on != 0`)) === '1') slot = i;
+    }
+    assert.ok(slot >= 0, 'a task blocked on a sleeplock');
+    const t = `task_table[${slot}]`;
+    assert.equal(cString(await value(`${t}.name`)), 'deadlock');
+    const holder = await value(`${t}.blocked_on->holder_pid`);
+    const holderSlot = await value(`${t}.blocked_on->holder - task_table`);
+    assert.equal(await value(`task_table[${holderSlot}].pid`), holder);
+    assert.equal(await value(`task_table[${holderSlot}].blocked_on->holder_pid`), await value(`${t}.pid`), 'each holds what the other wants');
+
+    // unwind from the saved context: pc = ra, sp, s0 = frame pointer (and back afterwards)
+    const saved = { pc: await value('$pc'), sp: await value('$sp'), s0: await value('$s0') };
+    try {
+      await gdb!.console(`set var $pc = ${t}.context.ra`);
+      await gdb!.console(`set var $sp = ${t}.context.sp`);
+      await gdb!.console(`set var $s0 = ${t}.context.s[0]`);
+      const frames = (await gdb!.command('-stack-list-frames 0 12')).data.stack;
+      const names: string[] = frames.map((f: { value?: { func?: string }; func?: string }) => f.value?.func ?? f.func ?? '?');
+      for (const fn of ['schedule', 'sleep_on', 'sleeplock_acquire', 'lesson_transfer', 'syscall_dispatch', 'user_trap']) {
+        assert.ok(names.includes(fn), `${fn} in ${names.join(' <- ')}`);
+      }
+    } finally {
+      await gdb!.console(`set var $pc = ${saved.pc.split(' ')[0]}`);
+      await gdb!.console(`set var $sp = ${saved.sp.split(' ')[0]}`);
+      await gdb!.console(`set var $s0 = ${saved.s0.split(' ')[0]}`);
+    }
   });
 });
