@@ -146,6 +146,12 @@
   ecall
 1: li t0, 1 << 19
   csrc mstatus, t0
+  ENTER_MODE 1                          // MXR off again: the load faults again
+  EXPECT_TRAP 42, 1f
+  li a0, VA(3)
+  ld a1, 0(a0)
+  j fail
+1: CHECK 43, s2, 13
   // fetch from a non-executable page: instruction page fault
   ENTER_MODE 1
   EXPECT_TRAP 26, 1f
@@ -172,6 +178,15 @@
   jr a0
   j fail
 1: CHECK 33, s2, 12
+  // clearing SUM again takes effect at once (nothing stale in a TLB)
+  li t0, 1 << 18
+  csrc mstatus, t0
+  ENTER_MODE 1
+  EXPECT_TRAP 40, 1f
+  li a0, VA(4)
+  ld a1, 0(a0)
+  j fail
+1: CHECK 41, s2, 13
   // U-mode: runs U code, cannot touch S pages
   EXPECT_TRAP 34, 1f
   li t0, 3 << 11
