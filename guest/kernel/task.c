@@ -251,5 +251,5 @@ void task_dump(void)
     for (int i = 0; i < n; i++)
         kprintf("%5d %5d  %-9s %-15s %s\n", list[i].pid, list[i].parent_pid,
                 task_state_name(list[i].state), list[i].name, list[i].waiting_on);
-    kprintf("(%d tasks)\n", n);
+    kprintf("(%d tasks, %lu pages free)\n", n, pages_free_count());
 }

@@ -6,7 +6,7 @@ import { buildGuestKernel } from './support/build';
 import { makeDataDisk, SECTOR0_TEXT } from './support/data-disk';
 import { MachinePort } from './support/machine-port';
 import { QemuPort } from './support/qemu-port';
-import { BASICS, CRASH, DEADLOCK, MISTAKES, MODULES, PREEMPTION, runScript, stepOutput, type ScriptStep } from './support/scripts';
+import { BASICS, CRASH, DEADLOCK, LEAKS, MISTAKES, MODULES, PREEMPTION, runScript, stepOutput, type ScriptStep } from './support/scripts';
 import { compareTranscripts, describeDifferences } from './support/transcript';
 import { checkDeadlock, checkModuleSession } from './support/checks';
 import type { TranscriptStep } from './support/console-session';
@@ -63,6 +63,11 @@ describe('guest kernel on our Machine, compared with QEMU', function () {
   it('user mistakes: the same messages', async () => {
     const t = await both(MISTAKES, { smp: 1 });
     assertSame(MISTAKES, t);
+  });
+
+  it('memory accounting: the same free-page counts before and after work', async () => {
+    const t = await both(LEAKS, { smp: 1, disk: 'fresh' });
+    assertSame(LEAKS, t);
   });
 
   it('with two harts: boot, forktest and the module session', async () => {

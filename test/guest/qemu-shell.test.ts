@@ -1,10 +1,11 @@
 // The shell under pressure on QEMU: a task that never yields (the timer must take the hart
 // away for the shell to answer), kill, uptime, and the mistakes a user makes, each answered with
-// a clear message while the system keeps working.
+// a clear message while the system keeps working; and no page is lost along the way.
 import { strict as assert } from 'node:assert';
 import { buildGuestKernel } from './support/build';
 import { QemuPort } from './support/qemu-port';
-import { backgroundPid, MISTAKES, PREEMPTION, runScript, stepOutput } from './support/scripts';
+import { backgroundPid, LEAKS, MISTAKES, PREEMPTION, runScript, stepOutput, TASK_LIST_END } from './support/scripts';
+import { makeDataDisk } from './support/data-disk';
 import type { TranscriptStep } from './support/console-session';
 
 describe('guest kernel on QEMU: preemption and kill', function () {
@@ -61,5 +62,18 @@ describe('guest kernel on QEMU: user mistakes', function () {
 
   it('empty commands do nothing', () => {
     assert.equal(stepOutput(steps, 'empty commands'), ' ; ;; \n$ ');
+  });
+});
+
+describe('guest kernel on QEMU: no memory leaks', function () {
+  this.timeout(120_000);
+
+  it('forks, execs, module loads and unloads, file and disk I/O give back every page', async () => {
+    const steps = await runScript(new QemuPort({ kernel: buildGuestKernel().kernel, smp: 2, disk: makeDataDisk() }), LEAKS);
+    const free = (label: string) => Number(TASK_LIST_END.exec(stepOutput(steps, label))![2]);
+    assert.match(stepOutput(steps, 'work'), /relocs module: 14 relocation checks, failed mask 0x0/);
+    assert.match(stepOutput(steps, 'work'), /disk: sector 1 says/);
+    assert.ok(free('count before') > 30000, 'most of 128 MiB is free');
+    assert.equal(free('count after'), free('count before'));
   });
 });

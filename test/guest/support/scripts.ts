@@ -26,6 +26,8 @@ export interface ScriptStep {
 export const SHELL_TASK_LINE = /^\s+2\s+1\s+(running|runnable|sleeping)\s+sh\b.*$/;
 
 export const CTRL_P = '\x10';
+/** The last line of the kernel's task list (Ctrl-P). */
+export const TASK_LIST_END = /\((\d+) tasks, (\d+) pages free\)\r?\n/;
 export const CTRL_U = '\x15';
 export const BACKSPACE = '\x7f';
 
@@ -60,6 +62,15 @@ export const PREEMPTION: ScriptStep[] = [
   { label: 'kill spinner', send: (done) => `kill ${backgroundPid(done, 'spin in background')}` },
   { label: 'ps after kill', send: 'ps', mask: [SHELL_TASK_LINE] },
   { label: 'uptime', send: 'uptime' },
+];
+
+/** Free memory before and after work that must give back everything it takes. */
+export const LEAKS: ScriptStep[] = [
+  BOOT,
+  { label: 'warm up', send: 'forktest; insmod hello.ko; rmmod hello; hello' },
+  { label: 'count before', raw: CTRL_P, until: TASK_LIST_END, mask: [SHELL_TASK_LINE] },
+  { label: 'work', send: 'forktest; forktest; insmod hello.ko; rmmod hello; insmod relocs.ko; rmmod relocs; ls; cat motd; disk' },
+  { label: 'count after', raw: CTRL_P, until: TASK_LIST_END, mask: [SHELL_TASK_LINE] },
 ];
 
 /** Mistakes a user can make, each answered with a clear message (and no crash). */
@@ -97,7 +108,7 @@ export const DEADLOCK: ScriptStep[] = [
   BOOT,
   { label: 'deadlock', send: 'deadlock' },
   { label: 'ps', send: 'ps', mask: [SHELL_TASK_LINE] },
-  { label: 'task-list key', raw: CTRL_P, until: /\(\d+ tasks\)\r?\n/, mask: [SHELL_TASK_LINE] },
+  { label: 'task-list key', raw: CTRL_P, until: TASK_LIST_END, mask: [SHELL_TASK_LINE] },
   { label: 'still usable', send: 'hello' },
 ];
 
