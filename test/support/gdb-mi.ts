@@ -24,6 +24,8 @@ export interface MiResult {
   data: any;
   console: string;
   log: string;
+  /** Target output ('@' records, e.g. a stub's monitor output in some gdb versions). */
+  target: string;
 }
 
 /** gdb answered ^error (message is gdb's own), or the session failed (timeout, gdb exited). */
@@ -69,6 +71,7 @@ interface Pending {
   command: string;
   console: string[];
   log: string[];
+  target: string[];
   resolve(r: MiResult): void;
   reject(e: Error): void;
   timer: NodeJS.Timeout;
@@ -155,7 +158,7 @@ export class GdbMi {
         this.current = undefined;
         reject(new MiError(cmd, `no result after ${timeoutMs} ms`, this.transcript()));
       }, timeoutMs);
-      this.current = { token, command: cmd, console: [], log: [], resolve, reject, timer };
+      this.current = { token, command: cmd, console: [], log: [], target: [], resolve, reject, timer };
       this.remember(`> ${token}${cmd}`);
       this.proc.stdin.write(`${token}${cmd}\n`);
     });
@@ -164,10 +167,10 @@ export class GdbMi {
     return p;
   }
 
-  /** Runs a CLI command through -interpreter-exec console and returns what it printed. */
+  /** Runs a CLI command through -interpreter-exec console and returns what it printed (console and target streams). */
   async console(cmd: string, timeoutMs?: number): Promise<string> {
     const r = await this.command(`-interpreter-exec console ${miQuote(cmd)}`, timeoutMs);
-    return r.console;
+    return r.console + r.target;
   }
 
   /** Resolves with the data of the next `*stopped` record not yet consumed (possibly one already received). */
@@ -216,6 +219,7 @@ export class GdbMi {
     switch (rec.type) {
       case 'console': cur?.console.push(String(rec.data)); break;
       case 'log': cur?.log.push(String(rec.data)); break;
+      case 'target': cur?.target.push(String(rec.data)); break;
       case 'result':
         if (cur && (rec.token === undefined || rec.token === cur.token)) {
           this.current = undefined;
@@ -223,7 +227,7 @@ export class GdbMi {
           if (rec.state === 'error') {
             cur.reject(new MiError(cur.command, String(rec.data?.msg ?? 'error'), this.transcript()));
           } else {
-            cur.resolve({ state: rec.state ?? '', data: rec.data, console: cur.console.join(''), log: cur.log.join('') });
+            cur.resolve({ state: rec.state ?? '', data: rec.data, console: cur.console.join(''), log: cur.log.join(''), target: cur.target.join('') });
           }
         }
         break;
