@@ -13,7 +13,8 @@ export class MachinePort implements ConsolePort {
   private readonly listeners: ((text: string) => void)[] = [];
   private closed = false;
 
-  constructor(spec: MachineSpec) {
+  /** startPaused: leave the machine stopped at its reset vector (for a debugger to start it). */
+  constructor(spec: MachineSpec, startPaused = false) {
     this.description = `our Machine --smp ${spec.smp}`;
     this.disk = spec.disk ? new MemoryBlockBackend(new Uint8Array(readFileSync(spec.disk))) : undefined;
     const decoder = new TextDecoder('latin1');
@@ -24,7 +25,7 @@ export class MachinePort implements ConsolePort {
       drives: this.disk ? [this.disk] : [],
       serial: { output: (byte) => this.emit(decoder.decode(new Uint8Array([byte]))) },
     });
-    void this.machine.resume();
+    if (!startPaused) void this.machine.resume();
   }
 
   private emit(text: string): void {
