@@ -488,8 +488,7 @@ export class Hart {
 
   private storeSlow(va: number, pa: number, size: 1 | 2 | 4, v: number): void {
     if ((va & (size - 1)) !== 0) {
-      const last = this.storePa(va + size - 1);
-      void last;
+      this.storePa(va + size - 1); // both ends must translate before any byte is written
       for (let k = 0; k < size; k++) {
         const p = this.storePa(va + k);
         this.bus.write(p, 1, (v >>> (8 * k)) & 0xff);
@@ -540,11 +539,6 @@ export class Hart {
   /** rs1 + imm as a (signed) number: the effective address of a load or store. */
   addr(rs: number, imm: number): number {
     return this.x[2 * rs + 1] * TWO32 + (this.x[2 * rs] >>> 0) + imm;
-  }
-
-  /** Continue at `target` (a jump or branch); tval for a bad target comes from the fetch. */
-  jump(target: number): void {
-    this.nextPc = target;
   }
 
   /** The privilege for data accesses (MPRV applied). */

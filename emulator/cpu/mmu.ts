@@ -11,7 +11,6 @@ export const ACCESS_LOAD = 1;
 export const ACCESS_STORE = 2;
 
 const TLB_SIZE = 256;
-const TWO32 = 4294967296;
 
 /** Direct-mapped: virtual page number -> physical page base; one per access kind. */
 export class Tlb {
@@ -92,17 +91,14 @@ export function translate(bus: Bus, va: number, access: number, m: WalkMode): nu
     if (lowBits !== 0) return PAGE_FAULT;
     // Hardware A/D update.
     const want = PTE_A | (access === ACCESS_STORE ? PTE_D : 0);
-    if ((lo & want) !== want) {
-      if (!m.updateAD) {
-        // A debugger walk reports what the access would reach without touching the PTE.
-      } else {
-        lo |= want;
-        bus.write(pteAddr, 4, lo);
-        if (bus.fault) return ACCESS_FAULT;
-      }
+    // (A debugger walk reports what the access would reach without touching the PTE.)
+    if ((lo & want) !== want && m.updateAD) {
+      lo |= want;
+      bus.write(pteAddr, 4, lo);
+      if (bus.fault) return ACCESS_FAULT;
     }
     const pageOffsetPages = level === 2 ? vpn % 262144 : level === 1 ? vpn % 512 : 0;
-    return (ppn + pageOffsetPages) * 4096 + (va & 4095) - ((va & 4095) < 0 ? 0 : 0);
+    return (ppn + pageOffsetPages) * 4096 + (va & 4095);
   }
   return PAGE_FAULT;
 }
@@ -135,4 +131,3 @@ export function walk(h: Hart, va: number, access: number, fill: boolean): number
 /** Reused walk parameters (no allocation per miss). */
 const WALK: WalkMode = { rootPpn: 0, priv: 0, sum: false, mxr: false, updateAD: true };
 
-export { TWO32 };
