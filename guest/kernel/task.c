@@ -172,6 +172,8 @@ int task_wait(u64 user_code_addr, int flags)
 
 int task_kill(int pid)
 {
+    if (init_task && pid == init_task->pid)
+        return -E_PERM;                  /* without init, orphans would never be collected */
     spin_lock(&task_lock);
     for (int i = 0; i < MAX_TASKS; i++) {
         struct task *t = &task_table[i];

@@ -52,6 +52,7 @@ describe('guest kernel on QEMU: user mistakes', function () {
     ['cat missing', /cat: nosuch: no such file/],
     ['usage', /usage: insmod FILE\.ko/],
     ['kill missing', /kill: 999: no such task/],
+    ['kill init', /kill: 1: not permitted/],
     ['still fine', /hello from user space/],
   ];
   for (const [label, expected] of cases) {

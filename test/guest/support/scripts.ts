@@ -87,6 +87,7 @@ export const MISTAKES: ScriptStep[] = [
   { label: 'usage', send: 'insmod' },
   { label: 'empty commands', send: ' ; ;; ' },
   { label: 'kill missing', send: 'kill 999' },
+  { label: 'kill init', send: 'kill 1' },
   { label: 'still fine', send: 'hello' },
 ];
 
