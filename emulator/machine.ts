@@ -222,10 +222,10 @@ export class Machine implements Target {
       if (!anyRan) {
         if (deadline === Infinity) return 'idle';
         this.units = Math.max(this.units, deadline);
-        continue;
+      } else {
+        this.units += longest;
+        steps += longest;
       }
-      this.units += longest;
-      steps += longest;
       if ((++rounds & 7) === 0 && wallDeadline !== Infinity && performance.now() > wallDeadline) return undefined;
     }
     return undefined;
