@@ -11,7 +11,7 @@ import { startGdbServer, type GdbServer } from '../gdbstub/server';
 import { parseArgs, UsageError, USAGE, type RunOptions } from './args';
 import { Console } from './console';
 import { FileBlockBackend } from './file-block';
-import { machineControl } from './machine-control';
+import { machineControl } from '../gdbstub/machine-adapter';
 import { SerialOut } from './serial-out';
 
 const VERSION = 'kwb 0.1.0 (Kernel Workbench)';
