@@ -57,6 +57,8 @@ export class Bus implements DmaPort {
   readonly decoded: (DecodedPage | undefined)[];
   /** Per hart: reserved physical address (8-byte granule) or -1. */
   readonly reservation: Float64Array;
+  /** Pages that may have PAGE_CODE set (FENCE.I visits only these). */
+  private codePages: number[] = [];
   /** Set by the last read/write that hit nothing. */
   fault = false;
   /** Called after a store into a PAGE_HOOK page (HTIF tohost), with the RAM offset. */
@@ -119,16 +121,30 @@ export class Bus implements DmaPort {
     const p = ramOffset >>> PAGE_SHIFT;
     let d = this.decoded[p];
     if (!d) { d = new DecodedPage(); this.decoded[p] = d; }
-    this.pageFlags[p] |= PAGE_CODE;
+    this.markCode(p);
     return d;
   }
 
-  /** Something wrote [off, off+size) of RAM: drop decoded instructions and reservations there. */
+  /** Page p holds decoded instructions (stores into it must drop them). */
+  markCode(p: number): void {
+    const f = this.pageFlags[p];
+    if ((f & PAGE_CODE) === 0) { this.pageFlags[p] = f | PAGE_CODE; this.codePages.push(p); }
+  }
+
+  /**
+   * Something wrote [off, off+size) of RAM: drop the decoded instructions that overlap it
+   * (a 32-bit instruction may start 2 bytes before), break reservations, run the store hook.
+   */
   afterStore(off: number, size: number): void {
     const first = off >>> PAGE_SHIFT, last = (off + size - 1) >>> PAGE_SHIFT;
     for (let p = first; p <= last && p < this.pageFlags.length; p++) {
       const f = this.pageFlags[p];
-      if (f & PAGE_CODE) { this.decoded[p]!.code.fill(0); this.pageFlags[p] = f & ~PAGE_CODE; }
+      if (f & PAGE_CODE) {
+        const base = p * PAGE_SIZE;
+        const lo = Math.max(off - base, 0), hi = Math.min(off + size - base, PAGE_SIZE);
+        const firstSlot = Math.max(lo - 2, 0) >> 1, lastSlot = (hi - 1) >> 1;
+        this.decoded[p]!.code.fill(0, 2 * firstSlot, 2 * lastSlot + 2);
+      }
       if (f & PAGE_RESERVED) this.breakReservations(off, size);
       if ((f & PAGE_HOOK) && this.storeHook && off < this.hookOffset + 8 && off + size > this.hookOffset) {
         this.storeHook(off, size);
@@ -138,9 +154,10 @@ export class Bus implements DmaPort {
 
   /** FENCE.I: forget every decoded instruction. */
   flushDecoded(): void {
-    for (let p = 0; p < this.pageFlags.length; p++) {
+    for (const p of this.codePages) {
       if (this.pageFlags[p] & PAGE_CODE) { this.decoded[p]!.code.fill(0); this.pageFlags[p] &= ~PAGE_CODE; }
     }
+    this.codePages.length = 0;
   }
 
   reserve(hart: number, paddr: number): void {

@@ -2,7 +2,7 @@
 // decode cache, execute through the decode table) and the data-access helpers that the
 // instruction groups call (TLB hit inline, RAM through typed-array views, everything else
 // through the bus). Traps unwind with a preallocated sentinel, so the loop allocates nothing.
-import { Bus, DecodedPage, PAGE_CODE } from '../bus/bus';
+import { Bus, DecodedPage } from '../bus/bus';
 import { FpRegs } from './fpu/fpu';
 import { CSR, Cause, IRQ_PRIORITY, MPP_SHIFT, MS } from './csr-numbers';
 import { DECODER, EXEC, ILLEGAL_OP } from './instructions';
@@ -242,7 +242,7 @@ export class Hart {
     page.code[2 * slot + 1] = this.slowInsn;
     if (cacheable) {
       page.code[2 * slot] = op;
-      this.pageFlags[this.fOff >>> 12] |= PAGE_CODE;
+      this.bus.markCode(this.fOff >>> 12);
     }
     return op;
   }

@@ -2,7 +2,7 @@
 // offsets with 8-byte accesses split low word first, access faults for holes, and DMA that
 // drops decoded instructions and LR/SC reservations of the range it writes.
 import { strict as assert } from 'node:assert';
-import { Bus, PAGE_CODE } from '../../../emulator/bus/bus';
+import { Bus } from '../../../emulator/bus/bus';
 import type { Device } from '../../../emulator/bus/device';
 import { Hart } from '../../../emulator/cpu/hart';
 
@@ -64,11 +64,12 @@ describe('emulator/bus', () => {
   it('DMA writes drop decoded instructions and reservations in their range', () => {
     const { bus } = setup();
     const page = bus.decodedPage(0x3000);
-    page.code[10] = 42;
+    page.code[10] = 42; page.code[11] = 0x13; page.code[20] = 7;
     bus.reserve(1, 0x8000_3008);
     assert.ok(bus.dmaWrite(0x8000_3008, new Uint8Array([1, 2, 3, 4])));
     assert.equal(page.code[10], 0);
-    assert.equal(bus.pageFlags[3] & PAGE_CODE, 0);
+    assert.equal(page.code[11], 0, 'the instruction word too');
+    assert.equal(page.code[20], 7, 'slots past the written bytes stay decoded');
     assert.equal(bus.takeReservation(1, 0x8000_3008), false);
     assert.equal(bus.dmaWrite(0x7fff_fff0, new Uint8Array(32)), false, 'not all RAM');
     const dst = new Uint8Array(4);
