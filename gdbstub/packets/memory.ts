@@ -1,8 +1,10 @@
 // Memory packets: m (read, hex), M (write, hex), X (write, binary). Addresses are virtual, as
-// the Hg hart sees them (gdb knows no other kind). Unmapped memory answers E14 (as QEMU's stub
-// does); a read that runs off the end of mapped memory returns the readable part first, so
-// gdb's next request names the exact bad address. Lengths are capped to what fits a reply.
-import type { AddressSpace } from '../../emulator/target';
+// the Hg hart sees them (gdb knows no other kind). Stopped in U-mode, the hart itself may not
+// read kernel pages (no U bit), but a debugger must: an access the hart's own view refuses is
+// retried through its page table as S-mode with SUM set. Unmapped memory answers E14 (as
+// QEMU's stub does); a read that runs off the end of mapped memory returns the readable part
+// first, so gdb's next request names the exact bad address. Lengths are capped to a reply.
+import { REG_CSR0, type AddressSpace } from '../../emulator/target';
 import { Errno, errorReply, PacketError } from '../errors';
 import { fromHex, latin1, toHex } from '../rsp/encoding';
 import { addrLength, isError } from './parse';
@@ -10,7 +12,22 @@ import { packet, type StubContext } from './types';
 
 const PAGE = 0x1000n;
 
+const SATP = 0x180;
+
 const space = (ctx: StubContext): AddressSpace => ({ kind: 'virtual', hart: ctx.state.gHart });
+
+/** Runs `access` in the hart's view; if that finds nothing mapped, once more as its kernel would see it. */
+async function withKernelView<T>(ctx: StubContext, access: (space: AddressSpace) => Promise<T>): Promise<T> {
+  try {
+    return await access(space(ctx));
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'unmapped' || !ctx.target.features.satpTranslation) throw e;
+    let satp: bigint;
+    try { satp = await ctx.target.readRegister(ctx.state.gHart, REG_CSR0 + SATP); } catch { throw e; }
+    if (satp >> 60n === 0n) throw e; // bare: the hart's view was already physical
+    return access({ kind: 'satp', satp });
+  }
+}
 
 export const readMemory = packet({
   key: 'm',
@@ -24,14 +41,14 @@ export const readMemory = packet({
     const max = Math.floor((ctx.options.packetSize - 8) / 2);
     const length = Math.min(cmd.length, max);
     try {
-      return toHex(await ctx.target.readMemory(cmd.address, length, space(ctx)));
+      return toHex(await withKernelView(ctx, (sp) => ctx.target.readMemory(cmd.address, length, sp)));
     } catch (e) {
       if ((e as { code?: string }).code !== 'unmapped') return errorReply(e);
       // Return the part before the first unmapped page, if there is one.
       const firstPageEnd = (cmd.address / PAGE + 1n) * PAGE;
       const head = firstPageEnd - cmd.address;
       if (head >= BigInt(length)) return Errno.EFAULT;
-      try { return toHex(await ctx.target.readMemory(cmd.address, Number(head), space(ctx))); } catch { return Errno.EFAULT; }
+      try { return toHex(await withKernelView(ctx, (sp) => ctx.target.readMemory(cmd.address, Number(head), sp))); } catch { return Errno.EFAULT; }
     }
   },
 });
@@ -50,7 +67,7 @@ export const writeMemoryHex = packet({
   },
   async handle(cmd, ctx) {
     if (cmd.data.length === 0) return 'OK';
-    try { await ctx.target.writeMemory(cmd.address, cmd.data, space(ctx)); return 'OK'; } catch (e) { return errorReply(e); }
+    try { await withKernelView(ctx, (sp) => ctx.target.writeMemory(cmd.address, cmd.data, sp)); return 'OK'; } catch (e) { return errorReply(e); }
   },
 });
 
@@ -68,6 +85,6 @@ export const writeMemoryBinary = packet({
   },
   async handle(cmd, ctx) {
     if (cmd.data.length === 0) return 'OK'; // gdb probes X support with an empty write
-    try { await ctx.target.writeMemory(cmd.address, cmd.data, space(ctx)); return 'OK'; } catch (e) { return errorReply(e); }
+    try { await withKernelView(ctx, (sp) => ctx.target.writeMemory(cmd.address, cmd.data, sp)); return 'OK'; } catch (e) { return errorReply(e); }
   },
 });
