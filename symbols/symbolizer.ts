@@ -265,14 +265,59 @@ export class Symbolizer {
     if (!chosen.length && bestLine !== Infinity) {
       for (const u of this.dwarf.units) for (const e of this.linesOf(u).entries) if (e.isStmt && e.line === bestLine && Symbolizer.fileMatches(e.file, file)) chosen.push(e);
     }
-    const byBlock = new Map<string, bigint>();
+    // gdb keeps one location per block (the first in address order); a lexical block is a
+    // block only when it declares something.
+    chosen.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+    const seen = new Set<string>();
+    const out = new Set<bigint>();
     for (const e of chosen) {
-      const chain = this.scopeChain(e.address).filter((d) => d.tag !== DW_TAG.lexical_block);
-      const key = chain.length ? String(chain[0].offset) : `sym:${this.functionAt(e.address)?.name ?? e.address}`;
-      const cur = byBlock.get(key);
-      if (cur === undefined || e.address < cur) byBlock.set(key, e.address);
+      const key = this.blockKey(e.address);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      // a location inside a function's prologue moves past it, as gdb's skip_prologue_sal does
+      let a = e.address;
+      const fn = this.dwarf.functionAt(a);
+      if (fn) {
+        const after = this.skipPrologue(fn.lo, fn.hi, fn.die.unit);
+        if (a < after) a = after;
+      }
+      out.add(a);
     }
-    return [...new Set(byBlock.values())].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return [...out].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
+  /** Identifies gdb's innermost block at pc (functions, inlined calls, declaring lexical blocks). */
+  private blockKey(pc: bigint): string {
+    const chain = this.scopeChain(pc);
+    for (const d of chain) {
+      if (d.tag !== DW_TAG.lexical_block) return String(d.offset);
+      if (d.children.some((c) => c.tag !== DW_TAG.lexical_block && c.tag !== DW_TAG.inlined_subroutine && c.tag !== DW_TAG.call_site && c.tag !== DW_TAG.GNU_call_site)) return String(d.offset);
+    }
+    return `sym:${this.functionAt(pc)?.name ?? pc}`;
+  }
+
+  /**
+   * Every address `break NAME` resolves to in gdb: the out-of-line function's after-prologue
+   * address and the entry of each inlined instance.
+   */
+  breakpointAddresses(name: string): bigint[] {
+    const out = new Set<bigint>();
+    const a = this.afterPrologue(name);
+    if (a !== undefined && this.functionsNamed(name).length) out.add(a);
+    const abstract = new Set(this.dwarf.byName(name).filter((d) => d.tag === DW_TAG.subprogram).map((d) => d.offset));
+    if (abstract.size) {
+      for (const u of this.dwarf.units) {
+        for (const d of u.all().values()) {
+          if (d.tag !== DW_TAG.inlined_subroutine) continue;
+          const o = d.get(DW_AT.abstract_origin);
+          if (!o || !abstract.has(o.v as number)) continue;
+          const rs = u.ranges(d);
+          if (rs.length) out.add(rs.length === 1 ? rs[0][0] : rs[0][0]);
+        }
+      }
+    }
+    if (!out.size && a !== undefined) out.add(a);
+    return [...out].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
   }
 
   /** Concrete functions named `name` (any unit), with their low address. */
@@ -303,7 +348,29 @@ export class Symbolizer {
     return this.skipPrologue(f.lo, f.hi, f.die.unit);
   }
 
+  private loclistUnits = new Map<Unit, boolean>();
+  /**
+   * Whether gdb trusts the unit's variable locations at function entry: it then does not skip
+   * prologues at all (gdb's "locations_valid": a GCC unit with at least one location list).
+   */
+  locationsValid(u: Unit): boolean {
+    const hit = this.loclistUnits.get(u);
+    if (hit !== undefined) return hit;
+    let v = false;
+    const producer = u.str(u.head().get(DW_AT.producer)) ?? '';
+    if (/^GNU /.test(producer)) {
+      for (const d of u.all().values()) {
+        if (d.tag !== DW_TAG.variable && d.tag !== DW_TAG.formal_parameter) continue;
+        const a = d.get(DW_AT.location);
+        if (a && (a.cls === 'secoffset' || a.cls === 'loclistx' || (u.version < 4 && (a.cls === 'const')))) { v = true; break; }
+      }
+    }
+    this.loclistUnits.set(u, v);
+    return v;
+  }
+
   skipPrologue(lo: bigint, hi: bigint, u: Unit): bigint {
+    if (this.locationsValid(u)) return lo;
     const { entries } = this.linesOf(u);
     // explicit prologue_end marker
     for (const e of entries) if (e.prologueEnd && e.address >= lo && e.address < hi) return e.address;

@@ -53,7 +53,7 @@ export interface ElfRelocation {
 }
 
 export class ElfFile {
-  readonly warnings = new WarningSink();
+  warnings = new WarningSink();
   readonly is64: boolean;
   readonly little: boolean;
   readonly type: number;

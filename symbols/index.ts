@@ -1,0 +1,98 @@
+// The symbols layer's public entry point: open an ELF file (optionally a relocatable module
+// placed at given section addresses) and ask it questions. Every method catches the layer's
+// errors (and any other exception caused by hostile input) and answers with a partial result;
+// problems are collected in `warnings`.
+import { ByteSource, bufferSource } from './bytes';
+import { WarningSink, Warning } from './errors';
+import { ElfFile, SHF_EXECINSTR } from './elf/elf';
+import { placeRelocatable, SectionAddresses } from './elf/relocate';
+import { Dwarf } from './dwarf/dwarf';
+import { dwarfSectionsOf } from './dwarf/sections';
+import { InlineFrame, LineAt, SymbolAt, Symbolizer } from './symbolizer';
+import { Disassembler, Instruction } from './disasm/riscv';
+import { disassemblerOptionsFor } from './disasm/symbolize';
+
+export { SymbolsError } from './errors';
+export type { Warning } from './errors';
+export type { ByteSource } from './bytes';
+export type { LineAt, InlineFrame, SymbolAt } from './symbolizer';
+export type { Instruction } from './disasm/riscv';
+
+export interface OpenOptions {
+  /** Name used in messages (a path, typically). */
+  name?: string;
+  /** For a relocatable object (kernel module): load address of each allocated section. */
+  sectionAddresses?: SectionAddresses;
+}
+
+export class SymbolFile {
+  readonly warnings: WarningSink;
+  readonly elf?: ElfFile;
+  readonly dwarf?: Dwarf;
+  readonly symbolizer?: Symbolizer;
+  private disasm?: Disassembler;
+
+  private constructor(source: ByteSource, opts: OpenOptions) {
+    this.warnings = new WarningSink();
+    try {
+      const elf = new ElfFile(source, opts.name);
+      for (const w of elf.warnings.list) this.warnings.add(w.message);
+      elf.warnings = this.warnings;
+      this.elf = elf;
+      if (opts.sectionAddresses) placeRelocatable(elf, opts.sectionAddresses);
+      this.dwarf = new Dwarf(dwarfSectionsOf(elf), this.warnings);
+      this.symbolizer = new Symbolizer(elf, this.dwarf);
+    } catch (e) {
+      this.warnings.caught(opts.name ?? 'input', e);
+    }
+  }
+
+  static open(source: ByteSource | Uint8Array, opts: OpenOptions = {}): SymbolFile {
+    return new SymbolFile(source instanceof Uint8Array ? bufferSource(source) : source, opts);
+  }
+
+  get ok(): boolean { return this.elf !== undefined; }
+  get warningList(): Warning[] { return this.warnings.list; }
+
+  private guard<T>(what: string, fallback: T, f: () => T): T {
+    try { return f(); } catch (e) { this.warnings.caught(what, e); return fallback; }
+  }
+
+  lineAt(pc: bigint): LineAt | undefined { return this.guard('line lookup', undefined, () => this.symbolizer?.lineAt(pc)); }
+  functionAt(pc: bigint) { return this.guard('function lookup', undefined, () => this.symbolizer?.functionAt(pc)); }
+  symbolAt(pc: bigint): SymbolAt | undefined { return this.guard('symbol lookup', undefined, () => this.symbolizer?.symbolAt(pc)); }
+  inlineFrames(pc: bigint): InlineFrame[] { return this.guard('inline frames', [], () => this.symbolizer?.inlineFrames(pc) ?? []); }
+  addressesForLine(file: string, line: number): bigint[] { return this.guard('file:line lookup', [], () => this.symbolizer?.addressesForLine(file, line) ?? []); }
+  afterPrologue(fn: string): bigint | undefined { return this.guard('prologue analysis', undefined, () => this.symbolizer?.afterPrologue(fn)); }
+
+  /** Disassembles `count` instructions at `addr` from the file's own code bytes. */
+  disassemble(addr: bigint, count: number): Instruction[] {
+    return this.guard('disassembly', [], () => {
+      const elf = this.elf;
+      if (!elf) return [];
+      this.disasm ??= new Disassembler(disassemblerOptionsFor(elf));
+      const out: Instruction[] = [];
+      let pc = addr;
+      for (let i = 0; i < count; i++) {
+        const b = elf.readVirtual(pc, 4) ?? elf.readVirtual(pc, 2);
+        if (!b) break;
+        const ins = this.disasm.decode(b, pc);
+        out.push(ins);
+        pc += BigInt(ins.length);
+      }
+      return out;
+    });
+  }
+
+  /** Disassembles every executable section (linear sweep), as objdump -d does. */
+  disassembleAll(): Instruction[] {
+    return this.guard('disassembly', [], () => {
+      const elf = this.elf;
+      if (!elf) return [];
+      const d = new Disassembler(disassemblerOptionsFor(elf));
+      const out: Instruction[] = [];
+      for (const s of elf.sections) if (s.flags & BigInt(SHF_EXECINSTR) && s.size > 0) out.push(...d.sweep(elf.sectionData(s), s.addr));
+      return out;
+    });
+  }
+}

@@ -1,0 +1,146 @@
+// Line tables, functions and breakpoint addresses of the corpus, against gdb-multiarch on the
+// same ELF (no target): every line-table row address (and the address 2 bytes after it) gives
+// the same file, line and line start as gdb's find_pc_line; every function's name and range
+// match gdb's blocks; `break FUNC` and `break FILE:LINE` resolve to the same addresses;
+// `info address` of globals and functions agrees.
+import { strict as assert } from 'node:assert';
+import { basename } from 'node:path';
+import { buildCorpus, openFile, VARIANTS } from './support/corpus';
+import { gdbPython, PY_EMIT } from './support/oracle';
+import { DW_TAG } from '../../symbols/dwarf/constants';
+
+const hex = (v: bigint) => '0x' + v.toString(16);
+
+for (const v of VARIANTS) {
+  describe(`symbols: lines and functions vs gdb (${v.opt} ${v.dwarf})`, function () {
+    this.timeout(120000);
+    const elfPath = buildCorpus(v);
+    const f = openFile(elfPath);
+    const sym = f.symbolizer!;
+    const rowAddrs = new Set<bigint>();
+    for (const { table } of sym.allLineRows()) for (const s of table.sequences) for (const r of s.rows) { rowAddrs.add(r.address); rowAddrs.add(r.address + 2n); }
+    const addrs = [...rowAddrs];
+    const funcs: Array<{ name: string; lo: bigint; hi: bigint }> = [];
+    for (const u of f.dwarf!.units) for (const fr of f.dwarf!.functions(u)) funcs.push({ name: f.dwarf!.nameOf(fr.die) ?? '??', lo: fr.lo, hi: fr.hi });
+    const names = [...new Set(funcs.map((x) => x.name))];
+    const globals: string[] = [];
+    for (const u of f.dwarf!.units) for (const d of u.root().children) if (d.tag === DW_TAG.variable && d.name && d.get(0x3f /* external */)) globals.push(d.name);
+    const lineSet = new Map<string, Set<number>>();
+    for (const u of f.dwarf!.units) for (const e of sym.linesOf(u).entries) if (e.line && e.file.endsWith('.c')) {
+      const k = basename(e.file);
+      if (!lineSet.has(k)) lineSet.set(k, new Set());
+      lineSet.get(k)!.add(e.line);
+    }
+    const fileLines: Array<[string, number]> = [];
+    for (const [file, ls] of lineSet) for (const l of ls) fileLines.push([file, l]);
+
+    let gdb: { rows: Array<[string, string | null, number, string]>; funcs: Array<[string, string | null, string, string]>; breaks: Record<string, string[] | null>; fl: Array<[string, number, string[]]>; addr: Record<string, string> };
+    before(async () => {
+      const [res] = await gdbPython<typeof gdb>(elfPath, [PY_EMIT + `
+import re
+rows = []
+for pc in [${addrs.map(String).join(',')}]:
+    sal = gdb.find_pc_line(pc)
+    rows.append([str(pc), sal.symtab.fullname() if sal.symtab else None, sal.line, str(sal.pc)])
+funcs = []
+for lo in [${funcs.map((x) => String(x.lo)).join(',')}]:
+    b = gdb.block_for_pc(lo)
+    while b is not None and b.function is None:
+        b = b.superblock
+    while b is not None and b.function is not None and b.superblock is not None and b.superblock.function is not None:
+        b = b.superblock
+    funcs.append([str(lo), b.function.name if b else None, str(b.start) if b else '0', str(b.end) if b else '0'])
+breaks = {}
+for n in ${JSON.stringify(names)}:
+    try:
+        bp = gdb.Breakpoint(n, internal=True)
+        t = gdb.execute('maint info breakpoints %d' % bp.number, to_string=True)
+        breaks[n] = sorted(set(re.findall(r'(0x[0-9a-f]+)', t)), key=lambda x: int(x, 16))
+        bp.delete()
+    except gdb.error:
+        breaks[n] = None
+gdb.execute('delete')
+fl = []
+for (f, l) in ${JSON.stringify(fileLines)}:
+    try:
+        bp = gdb.Breakpoint('%s:%d' % (f, l), internal=True)
+        t = gdb.execute('maint info breakpoints %d' % bp.number, to_string=True)
+        fl.append([f, l, sorted(set(re.findall(r'(0x[0-9a-f]+)', t)), key=lambda x: int(x, 16))])
+        bp.delete()
+    except gdb.error as e:
+        fl.append([f, l, []])
+addr = {}
+for n in ${JSON.stringify([...names, ...globals])}:
+    t = gdb.execute('info address ' + n, to_string=True)
+    m = re.search(r'(0x[0-9a-f]+)', t)
+    addr[n] = m.group(1) if m else t
+emit({'rows': rows, 'funcs': funcs, 'breaks': breaks, 'fl': fl, 'addr': addr})
+`]);
+      gdb = res;
+    });
+
+    it('reads the DWARF without warnings', () => {
+      assert.deepEqual(f.warningList, []);
+      assert.ok(f.dwarf!.units.length >= 3);
+    });
+
+    it('every line-table row: same file, line and line start as gdb', () => {
+      const bad: string[] = [];
+      for (const [pc, file, line, start] of gdb.rows) {
+        const m = f.lineAt(BigInt(pc));
+        const mine = m ? `${m.file}:${m.line}@${hex(m.address)}` : 'none';
+        const want = line ? `${file}:${line}@${hex(BigInt(start))}` : 'none';
+        if (mine !== want) bad.push(`${hex(BigInt(pc))}: gdb ${want}, ours ${mine}`);
+      }
+      assert.ok(gdb.rows.length > 100);
+      assert.deepEqual(bad, []);
+    });
+
+    it('every function: same name and address range as gdb', () => {
+      const bad: string[] = [];
+      for (const [lo, name, start, end] of gdb.funcs) {
+        const fn = f.functionAt(BigInt(lo));
+        const mine = fn ? `${fn.name} [${hex(fn.lo)},${hex(fn.hi)})` : 'none';
+        const want = `${name} [${hex(BigInt(start))},${hex(BigInt(end))})`;
+        if (mine !== want) bad.push(`${hex(BigInt(lo))}: gdb ${want}, ours ${mine}`);
+      }
+      assert.ok(gdb.funcs.length >= 8);
+      assert.deepEqual(bad, []);
+    });
+
+    it('break FUNC: same after-prologue address as gdb', () => {
+      const bad: string[] = [];
+      for (const n of names) {
+        const want = (gdb.breaks[n] ?? []).map((x) => hex(BigInt(x))).join(' ');
+        const got = f.symbolizer!.breakpointAddresses(n).map(hex).join(' ');
+        if (got !== want) bad.push(`${n}: gdb ${want}, ours ${got}`);
+      }
+      assert.deepEqual(bad, []);
+    });
+
+    it('break FILE:LINE: same set of addresses as gdb', () => {
+      const bad: string[] = [];
+      for (let [file, line, want] of gdb.fl) {
+        const got = f.addressesForLine(file, line).map(hex);
+        want = want.map((x) => hex(BigInt(x)));
+        if (JSON.stringify(got) !== JSON.stringify(want)) bad.push(`${file}:${line}: gdb ${want.join(' ')}, ours ${got.join(' ')}`);
+      }
+      assert.ok(gdb.fl.length > 30);
+      assert.deepEqual(bad, []);
+    });
+
+    it('info address: functions and globals at the same addresses as gdb', () => {
+      const bad: string[] = [];
+      for (const n of names) {
+        const fn = f.symbolizer!.functionsNamed(n)[0];
+        if (!fn || hex(fn.lo) !== gdb.addr[n]) bad.push(`${n}: gdb ${gdb.addr[n]}, ours ${fn ? hex(fn.lo) : 'none'}`);
+      }
+      for (const n of globals) {
+        const a = f.symbolizer!.symbolAddress(n);
+        if (a === undefined || hex(a) !== gdb.addr[n]) bad.push(`${n}: gdb ${gdb.addr[n]}, ours ${a === undefined ? 'none' : hex(a)}`);
+      }
+      assert.ok(globals.length >= 5);
+      assert.deepEqual(bad, []);
+    });
+  });
+}
