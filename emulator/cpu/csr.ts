@@ -224,7 +224,7 @@ export class Csrs {
     let v = (old & ~mask) | (lo & mask);
     if (((v >> MPP_SHIFT) & 3) === 2) v = (v & ~MS.MPP) | (old & MS.MPP);
     this.mstatus = v;
-    if (((old ^ v) & (MS.MPRV | MS.SUM | MS.MXR | MS.MPP)) !== 0) this.h.flushTlb();
+    if (((old ^ v) & (MS.MPRV | MS.SUM | MS.MXR | MS.MPP)) !== 0) this.h.updateVm();
     this.poke();
   }
 

@@ -77,6 +77,9 @@ export class Hart {
   readonly tlbR = new Tlb();
   readonly tlbW = new Tlb();
   readonly tlbX = new Tlb();
+  /** TLB tags are vpn * 16 + context (privilege, SUM, MXR), see updateVm. */
+  fetchCtx = 3;
+  dataCtx = 3;
   /** Virtual base of the page the fetch cache holds (NaN: none). */
   private fBase = NaN;
   private fPage: DecodedPage | null = null;
@@ -184,7 +187,7 @@ export class Hart {
   private fetchPa(va: number): number {
     if (!this.fetchVm) return va;
     const vpn = Math.floor(va / 4096), k = vpn & 255;
-    if (this.tlbX.tag[k] === vpn) return this.tlbX.pa[k] + (va & 4095);
+    if (this.tlbX.tag[k] === vpn * 16 + this.fetchCtx) return this.tlbX.pa[k] + (va & 4095);
     return walk(this, va, ACCESS_FETCH, true);
   }
 
@@ -251,10 +254,9 @@ export class Hart {
     return this.decodeInsn(this.fetchBits(pc));
   }
 
-  /** Drop cached translations (satp, privilege, MPRV/SUM/MXR changes, SFENCE.VMA). */
+  /** Drop cached translations (satp writes, SFENCE.VMA). */
   flushTlb(): void {
     this.tlbR.flush(); this.tlbW.flush(); this.tlbX.flush();
-    this.fBase = NaN;
     this.updateVm();
   }
 
@@ -263,12 +265,19 @@ export class Hart {
     this.fBase = NaN;
   }
 
+  /**
+   * Privilege, MPRV/MPP, SUM, MXR or satp changed: recompute whether accesses translate and
+   * the context their TLB entries are tagged with (entries made under another privilege or
+   * SUM/MXR setting simply miss, so traps and returns need no flush).
+   */
   updateVm(): void {
     const sv39 = this.csr.satpMode() === 8;
     const ms = this.csr.mstatus;
     const dataPriv = (ms & MS.MPRV) !== 0 ? (ms >> MPP_SHIFT) & 3 : this.priv;
     this.fetchVm = sv39 && this.priv < 3;
     this.dataVm = sv39 && dataPriv < 3;
+    this.fetchCtx = this.priv;
+    this.dataCtx = dataPriv | ((ms & MS.SUM) !== 0 ? 4 : 0) | ((ms & MS.MXR) !== 0 ? 8 : 0);
     this.fBase = NaN;
   }
 
@@ -318,7 +327,7 @@ export class Hart {
     c.mstatus = ms;
     this.pc = this.nextPc = target;
     this.waiting = false;
-    this.flushTlb();
+    this.updateVm();
   }
 
   /** Takes the highest-priority pending and enabled interrupt, if any. */
@@ -345,21 +354,21 @@ export class Hart {
   private pa(va: number, access: number): number {
     const vpn = Math.floor(va / 4096), k = vpn & 255;
     const tlb = access === ACCESS_STORE ? this.tlbW : this.tlbR;
-    if (tlb.tag[k] === vpn) return tlb.pa[k] + (va & 4095);
+    if (tlb.tag[k] === vpn * 16 + this.dataCtx) return tlb.pa[k] + (va & 4095);
     return walk(this, va, access, true);
   }
 
   private loadPa(va: number): number {
     if (!this.dataVm) return va;
     const vpn = Math.floor(va / 4096), k = vpn & 255;
-    if (this.tlbR.tag[k] === vpn) return this.tlbR.pa[k] + (va & 4095);
+    if (this.tlbR.tag[k] === vpn * 16 + this.dataCtx) return this.tlbR.pa[k] + (va & 4095);
     return walk(this, va, ACCESS_LOAD, true);
   }
 
   private storePa(va: number): number {
     if (!this.dataVm) return va;
     const vpn = Math.floor(va / 4096), k = vpn & 255;
-    if (this.tlbW.tag[k] === vpn) return this.tlbW.pa[k] + (va & 4095);
+    if (this.tlbW.tag[k] === vpn * 16 + this.dataCtx) return this.tlbW.pa[k] + (va & 4095);
     return walk(this, va, ACCESS_STORE, true);
   }
 
@@ -550,6 +559,6 @@ export class Hart {
   /** Changes privilege (debugger write of `priv`, mret/sret). */
   setPriv(p: number): void {
     this.priv = p;
-    this.flushTlb();
+    this.updateVm();
   }
 }

@@ -17,9 +17,10 @@ export class Tlb {
   readonly tag = new Float64Array(TLB_SIZE).fill(NaN);
   readonly pa = new Float64Array(TLB_SIZE);
   flush(): void { this.tag.fill(NaN); }
-  insert(vpn: number, paBase: number): void {
+  /** ctx: the hart's fetchCtx / dataCtx the entry was made under. */
+  insert(vpn: number, ctx: number, paBase: number): void {
     const k = vpn & (TLB_SIZE - 1);
-    this.tag[k] = vpn; this.pa[k] = paBase;
+    this.tag[k] = vpn * 16 + ctx; this.pa[k] = paBase;
   }
 }
 
@@ -121,9 +122,10 @@ export function walk(h: Hart, va: number, access: number, fill: boolean): number
   if (fill) {
     const vpn = Math.floor(va / 4096);
     const base = pa - (va & 4095);
-    (access === ACCESS_FETCH ? h.tlbX : access === ACCESS_LOAD ? h.tlbR : h.tlbW).insert(vpn, base);
+    if (access === ACCESS_FETCH) h.tlbX.insert(vpn, h.fetchCtx, base);
+    else (access === ACCESS_LOAD ? h.tlbR : h.tlbW).insert(vpn, h.dataCtx, base);
     // A store leaves A and D set, so later loads of the page may hit too.
-    if (access === ACCESS_STORE) h.tlbR.insert(vpn, base);
+    if (access === ACCESS_STORE) h.tlbR.insert(vpn, h.dataCtx, base);
   }
   return pa;
 }
