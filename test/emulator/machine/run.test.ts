@@ -68,6 +68,23 @@ describe('emulator/machine: run control', () => {
     assert.equal(e.reason.kind, 'pause');
   });
 
+  it('an idle machine wakes on host serial input (UART receive interrupt through the PLIC)', async () => {
+    const out: number[] = [];
+    const { m } = machineFor('echo.S', { serial: { output: (b) => out.push(b) } });
+    const stopped = new Promise<StopEvent>((resolve) => m.onStop(resolve));
+    await m.resume();
+    await sleep(100);
+    const idleInstret = m.retired();
+    await sleep(100);
+    assert.equal(m.retired(), idleInstret, 'no instructions while waiting for input');
+    m.sendInput(new TextEncoder().encode('ab'));
+    await sleep(50);
+    m.sendInput(new TextEncoder().encode('q'));
+    const e = await stopped;
+    assert.deepEqual(e.reason, { kind: 'poweroff', code: 0 });
+    assert.equal(Buffer.from(out).toString(), 'abq');
+  });
+
   it('runs several harts in turn, deterministically', () => {
     const runOnce = () => {
       const { m } = machineFor('smp.S', { smp: 2 });
