@@ -44,6 +44,8 @@ for (const e of TABLE) {
   l.push(e);
 }
 
+const ADDI = TABLE.find((e) => e.name === 'add' && e.fmt === 'd,s,j')!;
+
 /** The table entry for a 32-bit instruction word, or undefined when it is not RV64GC. */
 export function lookup(word: number): OpEntry | undefined {
   const list = byOpcode.get(word & 0x7f);
@@ -70,9 +72,10 @@ export class Disassembler {
       if (ex.hint) {
         const ops = ex.hint.operands.map((r) => XREG[r]);
         if (ex.hint.shamt !== undefined) ops.push('0x' + ex.hint.shamt.toString(16));
+        if (ex.hint.imm !== undefined) ops.push(ex.hint.imm);
         return this.make(pc, 2, h, ex.hint.mnemonic, ops.join(','));
       }
-      const e = lookup(ex.word);
+      const e = ex.noMv ? ADDI : lookup(ex.word);
       if (!e) return this.raw(pc, h, 2, '.insn');
       return this.format(e, ex.word, pc, 2, h, ex.addrComment);
     }

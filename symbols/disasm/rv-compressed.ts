@@ -17,7 +17,9 @@ export interface Expanded {
   /** Whether objdump prints a computed-address comment for this compressed form (c.addi, c.addiw). */
   addrComment: boolean;
   /** HINT encodings objdump prints under their compressed names (c.mv zero,a0; c.slli64 a0). */
-  hint?: { mnemonic: string; operands: number[]; shamt?: number };
+  hint?: { mnemonic: string; operands: number[]; shamt?: number; imm?: string };
+  /** c.addi with a zero immediate prints as `add rd,rd,0`, not `mv`. */
+  noMv?: boolean;
 }
 
 export function expandCompressed(h: number): Expanded | undefined {
@@ -46,9 +48,13 @@ export function expandCompressed(h: number): Expanded | undefined {
   }
   if (q === 1) {
     switch (f3) {
-      case 0: return { word: encI(0x13, 0, rd, rd, ci), addrComment: rd !== 0 };
+      case 0:
+        if (rd === 0) return ci === 0 ? no(0x13) : { word: 0, addrComment: false, hint: { mnemonic: 'c.nop', operands: [], imm: String(ci) } };
+        return { word: encI(0x13, 0, rd, rd, ci), addrComment: true, noMv: ci === 0 };
       case 1: if (rd === 0) return undefined; return { word: encI(0x1b, 0, rd, rd, ci), addrComment: true };
-      case 2: return no(encI(0x13, 0, rd, 0, ci));
+      case 2:
+        if (rd === 0) return { word: 0, addrComment: false, hint: { mnemonic: 'c.li', operands: [0], imm: String(ci) } };
+        return no(encI(0x13, 0, rd, 0, ci));
       case 3: {
         if (rd === 2) {
           const imm = sext((b(h, 12, 12) << 9) | (b(h, 6, 6) << 4) | (b(h, 5, 5) << 6) | (b(h, 4, 3) << 7) | (b(h, 2, 2) << 5), 10);
@@ -56,11 +62,13 @@ export function expandCompressed(h: number): Expanded | undefined {
           return no(encI(0x13, 0, 2, 2, imm));
         }
         if (ci === 0) return undefined;
+        if (rd === 0) return { word: 0, addrComment: false, hint: { mnemonic: 'c.lui', operands: [0], imm: '0x' + (ci & 0xfffff).toString(16) } };
         return no((((ci << 12) & 0xfffff000) | (rd << 7) | 0x37) >>> 0);
       }
       case 4: {
         const f2 = b(h, 11, 10);
         const sh = (b(h, 12, 12) << 5) | b(h, 6, 2);
+        if (f2 < 2 && sh === 0) return { word: 0, addrComment: false, hint: { mnemonic: f2 === 0 ? 'c.srli64' : 'c.srai64', operands: [rs1p] } };
         if (f2 === 0) return no(encI(0x13, 5, rs1p, rs1p, sh));
         if (f2 === 1) return no(encI(0x13, 5, rs1p, rs1p, sh | 0x400));
         if (f2 === 2) return no(encI(0x13, 7, rs1p, rs1p, ci));

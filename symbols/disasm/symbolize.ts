@@ -7,13 +7,24 @@ import { ElfFile, ElfSymbol, SHF_ALLOC, SHN_UNDEF, STT_FILE, STT_FUNC, STT_OBJEC
 import { PrivSpec } from './csr-names';
 import { DisassemblerOptions } from './riscv';
 
-function rank(s: ElfSymbol): number {
-  return (s.type === STT_FUNC || s.type === STT_OBJECT ? 4 : 0) + (s.bind === 1 ? 2 : s.bind === 2 ? 1 : 0);
+/** objdump's order among symbols at one address: functions, objects, non-locals, globals, no leading dot, then by name. */
+function better(a: ElfSymbol, b: ElfSymbol): number {
+  const fa = a.type === STT_FUNC, fb = b.type === STT_FUNC;
+  if (fa !== fb) return fa ? -1 : 1;
+  const oa = a.type === STT_OBJECT, ob = b.type === STT_OBJECT;
+  if (oa !== ob) return oa ? -1 : 1;
+  const la = a.bind === 0, lb = b.bind === 0;
+  if (la !== lb) return la ? 1 : -1;
+  const ga = a.bind === 1, gb = b.bind === 1;
+  if (ga !== gb) return ga ? -1 : 1;
+  const da = a.name.startsWith('.'), db = b.name.startsWith('.');
+  if (da !== db) return da ? 1 : -1;
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
 export function objdumpSymbolizer(elf: ElfFile): (addr: bigint) => string | undefined {
   const syms = elf.symbols().filter((s) => s.shndx !== SHN_UNDEF && s.type !== STT_SECTION && s.type !== STT_FILE && s.name !== '' && !s.name.startsWith('$') && !s.name.startsWith('.L'));
-  syms.sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : rank(b) - rank(a)));
+  syms.sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : better(a, b)));
   const allocated = elf.sections.filter((s) => s.flags & BigInt(SHF_ALLOC) && s.size > 0);
   const sectionOf = (a: bigint) => allocated.find((s) => a >= s.addr && a < s.addr + BigInt(s.size));
   const off = (d: bigint) => (d === 0n ? '' : d > 0n ? `+0x${d.toString(16)}` : `-0x${(-d).toString(16)}`);
@@ -32,16 +43,16 @@ export function objdumpSymbolizer(elf: ElfFile): (addr: bigint) => string | unde
         const s = syms[i];
         if (s.value < sec.addr) break;
         if (s.shndx === sec.index) {
-          // the best-ranked symbol in this section at that address
+          // the first (best-ordered) symbol in this section at that address
           let pick = s;
-          for (let k = i - 1; k >= 0 && syms[k].value === s.value; k--) if (syms[k].shndx === sec.index && rank(syms[k]) >= rank(pick)) pick = syms[k];
+          for (let k = i - 1; k >= 0 && syms[k].value === s.value; k--) if (syms[k].shndx === sec.index) pick = syms[k];
           return `<${pick.name}${off(addr - pick.value)}>`;
         }
       }
       return `<${sec.name}${off(addr - sec.addr)}>`;
     }
     let pick = syms[best];
-    for (let k = best - 1; k >= 0 && syms[k].value === pick.value; k--) if (rank(syms[k]) >= rank(pick)) pick = syms[k];
+    for (let k = best - 1; k >= 0 && syms[k].value === pick.value; k--) pick = syms[k];
     return `<${pick.name}${off(addr - pick.value)}>`;
   };
 }
