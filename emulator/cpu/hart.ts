@@ -200,9 +200,8 @@ export class Hart {
       this.fOff = off - (off & 4095);
     } else {
       this.fPage = null; this.fCode = null;
-      // Not RAM: must at least be readable memory (ROM or a device), else an access fault.
-      this.bus.read(pa - (pa & 1), 2);
-      if (this.bus.fault) this.trap(Cause.InsnAccess, pc);
+      // Not RAM: only the boot ROM is executable (fetching from a device would have side effects).
+      if (!this.inRom(pa)) this.trap(Cause.InsnAccess, pc);
     }
     this.fBase = pc - (pc & 4095);
   }
@@ -218,9 +217,13 @@ export class Hart {
     const pa = this.fetchPa(va);
     const off = pa - this.ramBase;
     if (off >= 0 && off + 2 <= this.ramSize) return this.ram16[off >> 1];
-    const v = this.bus.read(pa, 2);
-    if (this.bus.fault) this.trap(Cause.InsnAccess, va);
-    return v;
+    if (!this.inRom(pa)) this.trap(Cause.InsnAccess, va);
+    return this.bus.read(pa, 2);
+  }
+
+  private inRom(pa: number): boolean {
+    const r = pa - this.bus.romBase;
+    return r >= 0 && r + 2 <= this.bus.rom.length;
   }
 
   private decodeInsn(bits: number): number {

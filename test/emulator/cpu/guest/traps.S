@@ -180,6 +180,19 @@ e2: ecall
   andi a0, a0, 1
   CHECK 49, a0, 0
   csrw medeleg, zero
+  // fetching from a device or from nothing: instruction access fault, mtval = the address
+  EXPECT_TRAP 51, 1f
+  li t0, 0x10000000
+  jr t0
+  j fail
+1: CHECK 52, s2, 1
+  CHECK 53, s3, 0x10000000
+  EXPECT_TRAP 54, 1f
+  li t0, 0x40000000
+  jalr t0
+  j fail
+1: CHECK 55, s2, 1
+  CHECK 56, s4, 0x40000000
   PASS
   MTRAP_HANDLER
   STRAP_HANDLER
