@@ -31,7 +31,7 @@ export class WarningSink {
   }
   /** Records an exception caught at a boundary; non-SymbolsError bugs are recorded too, never rethrown. */
   caught(context: string, e: unknown): void {
-    const msg = e instanceof Error ? e.message : String(e);
-    this.add(`${context}: ${msg}`);
+    if (e instanceof SymbolsError) this.add(`${context}: ${e.message}`);
+    else this.add(`${context}: internal error: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
   }
 }

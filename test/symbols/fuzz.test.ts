@@ -1,0 +1,74 @@
+// Hostile input: truncated, corrupted and mutated ELF+DWARF files (fixed seed, a few thousand
+// cases) go through every public query. Nothing may throw past the API, hang, or fail with
+// anything but the layer's own error (reported as a warning): an "internal error" warning
+// means a bug (a TypeError, RangeError... inside the engine).
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { buildCorpus, VARIANTS } from './support/corpus';
+import { SymbolFile } from '../../symbols';
+import { ElfFile } from '../../symbols/elf/elf';
+import { bufferSource } from '../../symbols/bytes';
+
+function exercise(bytes: Uint8Array): SymbolFile {
+  const f = SymbolFile.open(bytes, { name: 'fuzz.elf' });
+  for (const pc of [0x80000000n, 0x80000010n, 0x80000100n, 0x80000200n, 0x800002a0n, 0n, 0xffffffffffffffffn]) {
+    f.lineAt(pc); f.functionAt(pc); f.inlineFrames(pc); f.symbolAt(pc);
+  }
+  f.addressesForLine('main.c', 40);
+  f.afterPrologue('main');
+  f.afterPrologue('proc_init');
+  f.disassemble(0x80000000n, 40);
+  try {
+    // the lower layers too: every unit's DIEs and line table, through the file's own guards
+    for (const u of f.dwarf?.units ?? []) { u.all(); f.dwarf!.lineTable(u); }
+  } catch (e) {
+    f.warnings.caught('units', e);
+  }
+  return f;
+}
+
+describe('symbols: fuzzed and truncated inputs', function () {
+  this.timeout(110000);
+  const seeds = [VARIANTS[0], VARIANTS[5]].map((v) => new Uint8Array(readFileSync(buildCorpus(v))));
+
+  it('the unmodified inputs give no warnings (control)', () => {
+    for (const b of seeds) assert.deepEqual(exercise(b).warningList, []);
+  });
+
+  it('3000 mutated inputs: no escaping throw, no internal error', () => {
+    let s = 0xc0ffee;
+    const rnd = (n: number) => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return s % n; };
+    const internal: string[] = [];
+    let warned = 0;
+    for (let i = 0; i < 3000; i++) {
+      const base = seeds[i % seeds.length];
+      const elf = new ElfFile(bufferSource(base));
+      const debug = elf.sections.filter((x) => x.name.startsWith('.debug_') || x.name === '.symtab' || x.name === '.strtab');
+      let b: Uint8Array;
+      const kind = i % 5;
+      if (kind === 0) b = base.slice(0, rnd(base.length)); // truncated
+      else {
+        b = base.slice();
+        const n = 1 + rnd(kind === 4 ? 64 : 8);
+        for (let k = 0; k < n; k++) {
+          // mostly inside debug sections and headers, sometimes anywhere
+          const sec = debug[rnd(debug.length)];
+          const at = kind === 1 ? rnd(64) : kind === 2 && sec ? sec.offset + rnd(Math.max(1, sec.size)) : rnd(b.length);
+          const v = rnd(4) === 0 ? 0xff : rnd(4) === 0 ? 0 : rnd(256);
+          if (at < b.length) b[at] = v;
+          if (kind === 3 && at + 4 < b.length) { b[at + 1] = 0xff; b[at + 2] = 0xff; b[at + 3] = 0x7f; }
+        }
+      }
+      let f: SymbolFile;
+      try {
+        f = exercise(b);
+      } catch (e) {
+        assert.fail(`case ${i}: a throw escaped the API: ${(e as Error).stack}`);
+      }
+      if (f.warningList.length) warned++;
+      for (const w of f.warningList) if (w.message.includes('internal error')) internal.push(`case ${i}: ${w.message}`);
+    }
+    assert.deepEqual(internal.slice(0, 10), []);
+    assert.ok(warned > 100, `only ${warned} cases produced warnings: the mutations do not reach the parsers`);
+  });
+});
