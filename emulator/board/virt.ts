@@ -52,6 +52,8 @@ export interface VirtBoardOptions {
   /** Default: QEMU's placement, see the file comment. */
   fdtAddress?: number;
   initrd?: { start: number; end: number };
+  /** Goldfish RTC time at power-on, ns since 1970 (default: a fixed date, for determinism). */
+  rtcEpochNs?: bigint;
 }
 
 export interface BoardEnv {
@@ -100,7 +102,7 @@ interface BoardRow extends Placement {
 /** THE board: every MMIO device of `virt`, in address order. */
 export const VIRT_TABLE: readonly BoardRow[] = [
   { base: 0x0010_0000, size: SIFIVE_TEST_SIZE, create: (c) => new SifiveTest(c.env.poweroff, c.env.reboot) },
-  { base: 0x0010_1000, size: GOLDFISH_RTC_SIZE, irq: RTC_IRQ, create: (c, at) => new GoldfishRtc(c.env.clock, c.irq, at.irq!) },
+  { base: 0x0010_1000, size: GOLDFISH_RTC_SIZE, irq: RTC_IRQ, create: (c, at) => new GoldfishRtc(c.env.clock, c.irq, at.irq!, c.opts.rtcEpochNs) },
   { base: 0x0200_0000, size: CLINT_SIZE, create: (c) => new Clint(c.opts.harts, c.env.lines, c.env.clock) },
   { base: 0x0c00_0000, size: PLIC_SIZE, create: (c) => c.plic() },
   { base: UART0_BASE, size: UART_SIZE, irq: UART0_IRQ, create: (c, at) => new Uart16550(c.irq, at.irq!, c.opts.serial) },

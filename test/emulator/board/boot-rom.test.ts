@@ -63,4 +63,15 @@ describe('board: boot ROM', () => {
     assert.equal(uart.read(5, 1) & 1, 1);
     assert.equal(uart.read(0, 1), 0x41);
   });
+
+  it('starts the RTC at the given wall time (rtcEpochNs), or at the fixed default', () => {
+    const epoch = 1_795_611_820n * 1_000_000_000n;
+    const read = (b: ReturnType<typeof buildVirtBoard>) => {
+      const rtc = b.devices.find((d) => d.base === 0x0010_1000)!.device;
+      const lo = rtc.read(0, 4);
+      return (BigInt(rtc.read(4, 4)) << 32n) | BigInt(lo);
+    };
+    assert.equal(read(buildVirtBoard({ harts: 1, memoryBytes: 128 << 20, resetAddress: 0x8000_0000, rtcEpochNs: epoch }, env)), epoch);
+    assert.equal(read(buildVirtBoard({ harts: 1, memoryBytes: 128 << 20, resetAddress: 0x8000_0000 }, env)), 1_767_225_600n * 1_000_000_000n);
+  });
 });
