@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { GdbMi } from '../../support/gdb-mi';
 
 /** Opens gdb on `elf`, runs each Python script (which must print one JSON value) and closes gdb. */
-export async function gdbPython<T = unknown>(elf: string, scripts: string[], prelude: string[] = []): Promise<T[]> {
+export async function gdbPython<T = unknown>(elf: string | undefined, scripts: string[], prelude: string[] = []): Promise<T[]> {
   const dir = mkdtempSync(join(tmpdir(), 'kwb-oracle-'));
   const g = await GdbMi.start({ file: elf, timeoutMs: 120000 });
   try {
