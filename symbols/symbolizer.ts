@@ -131,7 +131,7 @@ export class Symbolizer {
       let lo = 0, hi = items.length;
       while (lo < hi) { const mid = (lo + hi) >> 1; if (items[mid].address > pc) hi = mid; else lo = mid + 1; }
       const item = lo;
-      if (item > 0 && (!best || items[item - 1].address > best.address)) {
+      if (item > 0 && (!best || items[item - 1].address > best.address || (items[item - 1].address === best.address && best.line === 0 && items[item - 1].line !== 0))) {
         let k = item - 1;
         best = items[k];
         if (!best.isStmt) {
