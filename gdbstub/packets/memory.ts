@@ -14,14 +14,14 @@ const PAGE = 0x1000n;
 
 const SATP = 0x180;
 
-const space = (ctx: StubContext): AddressSpace => ({ kind: 'virtual', hart: ctx.state.gHart });
+const space = (ctx: StubContext): AddressSpace => (ctx.state.physicalMemory ? { kind: 'physical' } : { kind: 'virtual', hart: ctx.state.gHart });
 
 /** Runs `access` in the hart's view; if that finds nothing mapped, once more as its kernel would see it. */
 async function withKernelView<T>(ctx: StubContext, access: (space: AddressSpace) => Promise<T>): Promise<T> {
   try {
     return await access(space(ctx));
   } catch (e) {
-    if ((e as { code?: string }).code !== 'unmapped' || !ctx.target.features.satpTranslation) throw e;
+    if ((e as { code?: string }).code !== 'unmapped' || !ctx.target.features.satpTranslation || ctx.state.physicalMemory) throw e;
     let satp: bigint;
     try { satp = await ctx.target.readRegister(ctx.state.gHart, REG_CSR0 + SATP); } catch { throw e; }
     if (satp >> 60n === 0n) throw e; // bare: the hart's view was already physical
@@ -86,5 +86,27 @@ export const writeMemoryBinary = packet({
   async handle(cmd, ctx) {
     if (cmd.data.length === 0) return 'OK'; // gdb probes X support with an empty write
     try { await withKernelView(ctx, (sp) => ctx.target.writeMemory(cmd.address, cmd.data, sp)); return 'OK'; } catch (e) { return errorReply(e); }
+  },
+});
+
+// QEMU's vendor packets for physical memory (its stub's qqemu.Supported / Qqemu.PhyMemMode),
+// offered with the same names so tools written for QEMU (and our RSP client) can read
+// physical memory here too: `maintenance packet Qqemu.PhyMemMode:1` in gdb.
+export const qemuSupported = packet({
+  key: 'qqemu.Supported',
+  parse: (text) => (text === 'qqemu.Supported' ? {} : new PacketError(text, 'qqemu.Supported takes no arguments')),
+  handle: (_cmd, ctx) => (ctx.target.features.physicalMemory ? 'PhyMemMode' : ''),
+});
+
+export const qemuPhysicalMode = packet({
+  key: 'Qqemu.PhyMemMode',
+  parse(text) {
+    const m = /^Qqemu\.PhyMemMode:([01])$/.exec(text);
+    return m ? { on: m[1] === '1' } : new PacketError(text, 'expected Qqemu.PhyMemMode:0 or :1');
+  },
+  handle(cmd, ctx) {
+    if (!ctx.target.features.physicalMemory) return 'E22';
+    ctx.state.physicalMemory = cmd.on;
+    return 'OK';
   },
 });

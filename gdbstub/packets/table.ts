@@ -39,7 +39,7 @@ export const PACKETS: readonly AnyPacketSpec[] = [
   execution.whyStopped, execution.continueLegacy, execution.continueSignal, execution.stepLegacy, execution.stepSignal,
   execution.vContQuery, execution.vCont, execution.detach, execution.kill, execution.vKill,
   registers.readAllRegisters, registers.writeAllRegisters, registers.readRegister, registers.writeRegister,
-  memory.readMemory, memory.writeMemoryHex, memory.writeMemoryBinary,
+  memory.readMemory, memory.writeMemoryHex, memory.writeMemoryBinary, memory.qemuSupported, memory.qemuPhysicalMode,
   breakpoints.insertBreakpoint, breakpoints.removeBreakpoint,
   threads.setThread, threads.threadAlive, threads.currentThread, threads.firstThreadInfo, threads.nextThreadInfo,
   threads.threadExtraInfo, threads.attached,

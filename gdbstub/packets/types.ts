@@ -36,6 +36,8 @@ export interface SessionState {
   watchpoints: Map<string, { address: bigint; length: number; kind: 'write' | 'read' | 'access' }>;
   /** qfThreadInfo's answer was given in one go; qsThreadInfo ends the list. */
   threadListDone: boolean;
+  /** m/M/X address physical memory (QEMU's Qqemu.PhyMemMode:1), not the hart's view. */
+  physicalMemory: boolean;
 }
 
 /** What handlers may use: the target, the machine control, the session, and stop plumbing. */

@@ -126,6 +126,14 @@ describe('gdbstub packets', () => {
       assert.equal(await h.ask(`m${end.toString(16)},8`), 'E14');
     });
 
+    it('reads physical memory after QEMU\'s Qqemu.PhyMemMode:1, and virtual again after :0', async () => {
+      assert.equal(await h.ask('qqemu.Supported'), 'PhyMemMode');
+      assert.equal(await h.ask('Qqemu.PhyMemMode:1'), 'OK');
+      assert.equal(await h.ask('m1000,4'), toHex(h.target.rom.subarray(0, 4)));
+      assert.equal(await h.ask('Qqemu.PhyMemMode:0'), 'OK');
+      assert.equal(await h.ask('Qqemu.PhyMemMode:2'), 'E22');
+    });
+
     it('caps huge reads to the packet size and rejects malformed ones', async () => {
       const r = await h.ask(`m${RAM_BASE.toString(16)},ffffff`);
       assert.ok(r.length > 0 && r.length <= 0x4000, `reply length ${r.length}`);
