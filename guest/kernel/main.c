@@ -9,6 +9,7 @@ struct hart harts[MAX_HARTS];
 static volatile int boot_done;
 static volatile int harts_started = 1;     /* hart 0 counts itself */
 extern u64 boot_fdt;
+extern int sstc_present;
 
 /* The device tree says how many harts the board has (at most MAX_HARTS are used);
  * hart 0 waits until they have all checked in, so every boot says the same.
@@ -43,6 +44,8 @@ void kernel_main(void)
         uart_init();
         console_init();
         kprintf("\nKernel Workbench teaching kernel, booting on hart 0\n");
+        if (!sstc_present)
+            panic("this kernel needs the Sstc extension (the stimecmp timer); QEMU 7.2 or later has it");
         page_alloc_init();
         kvm_init();
         task_table_init();

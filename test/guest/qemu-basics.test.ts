@@ -83,3 +83,15 @@ describe('guest kernel on QEMU: boot and user programs', function () {
     assert.match(stepOutput(steps, 'missing'), /sh: nosuchprogram: no such file/);
   });
 });
+
+describe('guest kernel on QEMU: a hart without Sstc', function () {
+  this.timeout(120_000);
+
+  it('stops at boot with a message saying what is missing', async () => {
+    const steps = await runScript(new QemuPort({ kernel: buildGuestKernel().kernel, smp: 1 }, ['-cpu', 'rv64,sstc=false']),
+      [{ label: 'boot', until: 'system halted' }]);
+    const out = stepOutput(steps, 'boot');
+    assert.match(out, /panic on hart 0: this kernel needs the Sstc extension/);
+    assert.match(out, /#1 0x[0-9a-f]+ kernel_main\+0x[0-9a-f]+\n(?!\s+#2)/, 'the backtrace ends at kernel_main');
+  });
+});
