@@ -83,7 +83,7 @@ describe('guest kernel on QEMU: broken modules are refused clearly', function ()
     for (const dir of ['kernel', 'user', 'modules', 'initfs']) {
       cpSync(join(GUEST_BUILD, dir), join(VARIANT, dir), { recursive: true, preserveTimestamps: true });
     }
-    execFileSync('make', ['-C', GUEST_DIR, '-j2', `B=${VARIANT}`, `EXTRA_MODULES=${extra.join(' ')}`],
+    execFileSync('flock', [join(VARIANT, '.build-lock'), 'make', '-C', GUEST_DIR, '-j2', `B=${VARIANT}`, `EXTRA_MODULES=${extra.join(' ')}`],
       { stdio: ['ignore', 'pipe', 'pipe'], timeout: 240_000 });
     steps = await runScript(new QemuPort({ kernel: join(VARIANT, 'kernel.elf'), smp: 1 }), SCRIPT);
   });

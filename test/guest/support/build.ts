@@ -1,7 +1,8 @@
 // Builds the teaching kernel (make -C guest) once per test run and says where the results are.
-// make is incremental, so a second run in the same checkout costs almost nothing.
+// make is incremental, so a second run in the same checkout costs almost nothing; a file lock
+// keeps two test processes from building into guest/build at the same time.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../support/toolchain';
 
@@ -20,7 +21,10 @@ let built: GuestBuild | undefined;
 export function buildGuestKernel(): GuestBuild {
   if (built) return built;
   try {
-    execFileSync('make', ['-C', GUEST_DIR, '-j2'], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
+    // flock: several test processes on one checkout (CI, a developer) never build at once
+    mkdirSync(GUEST_BUILD, { recursive: true });
+    execFileSync('flock', [join(GUEST_BUILD, '.build-lock'), 'make', '-C', GUEST_DIR, '-j2'],
+      { stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
   } catch (e) {
     const err = e as { stdout?: Buffer; stderr?: Buffer };
     throw new Error(`make -C guest failed:\n${err.stdout?.toString() ?? ''}${err.stderr?.toString() ?? ''}`);
