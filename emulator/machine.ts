@@ -280,7 +280,11 @@ export class Machine implements Target {
 
   // ------------------------------------------------------------ synchronous running (tests, benches, CLI)
 
-  /** Runs at most `maxInstructions` steps; returns the stop event, or undefined if the budget ran out or the machine went idle. */
+  /**
+   * Runs at most `maxInstructions` steps synchronously (tests, benches); returns the stop
+   * event, or undefined if the budget ran out or the machine went idle. Listeners are not
+   * called (the caller has the event); do not mix with resume() while it runs.
+   */
   runFor(maxInstructions: number): StopEvent | undefined {
     this.prepareResume();
     const r = this.runSteps(maxInstructions, Infinity);
