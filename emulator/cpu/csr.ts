@@ -111,8 +111,8 @@ export class Csrs {
       case CSR.mvendorid: case CSR.marchid: case CSR.mimpid: case CSR.mhartid: case CSR.mconfigptr:
       case CSR.mstatus: case CSR.misa: case CSR.medeleg: case CSR.mideleg: case CSR.mie: case CSR.mtvec:
       case CSR.mcounteren: case CSR.menvcfg: case CSR.mcountinhibit: case CSR.mscratch: case CSR.mepc:
-      case CSR.mcause: case CSR.mtval: case CSR.mip: case CSR.mtinst: case CSR.mtval2:
-      case CSR.mseccfg: case CSR.tselect: case CSR.tdata1: case CSR.tdata2: case CSR.tdata3:
+      case CSR.mcause: case CSR.mtval: case CSR.mip:
+      case CSR.tselect: case CSR.tdata1: case CSR.tdata2: case CSR.tdata3:
       case CSR.mcycle: case CSR.minstret:
         return true;
     }
@@ -210,7 +210,7 @@ export class Csrs {
       case CSR.menvcfg: lo &= 1; hi &= 0x80000000 | 0; s[2 * n] = lo; s[2 * n + 1] = hi; this.reschedule(); return;
       case CSR.senvcfg: lo &= 1; hi = 0; break;
       case CSR.stimecmp: s[2 * n] = lo; s[2 * n + 1] = hi; this.reschedule(); return;
-      case CSR.tselect: case CSR.tdata1: case CSR.tdata2: case CSR.tdata3: case CSR.mseccfg:
+      case CSR.tselect: case CSR.tdata1: case CSR.tdata2: case CSR.tdata3:
         return;
       default:
         if (n >= CSR.pmpaddr0 && n <= CSR.pmpaddr63) hi &= 0x3fffff;
