@@ -35,6 +35,7 @@ export async function startGdbServer(target: Target, options: GdbServerOptions):
   const requested = parseListenAddress(options.listen);
   const host = new StubHost(target, options.control ?? {}, options);
   let current: Socket | undefined;
+  let currentSession: Promise<void> | undefined;
   const server: Server = createServer({ noDelay: true }, (sock) => {
     const peer = sock.remoteAddress ? `${sock.remoteAddress}:${sock.remotePort}` : 'unix socket';
     if (host.busy) {
@@ -47,6 +48,7 @@ export async function startGdbServer(target: Target, options: GdbServerOptions):
       write: (bytes) => { if (!sock.destroyed) sock.write(bytes); },
       end: () => sock.end(),
     });
+    currentSession = session.finished;
     options.onConnection?.('connected', peer);
     sock.on('data', (b: Buffer) => session.receive(new Uint8Array(b.buffer, b.byteOffset, b.length)));
     sock.on('error', () => undefined); // a reset is a disconnect; 'close' follows
@@ -87,6 +89,7 @@ export async function startGdbServer(target: Target, options: GdbServerOptions):
     close() {
       closing ??= (async () => {
         await new Promise<void>((res) => { server.close(() => res()); current?.destroy(); });
+        await currentSession; // the machine has been released (onDisconnect) before close resolves
         host.dispose();
         if (requested.kind === 'unix' && existsSync(requested.path)) { try { unlinkSync(requested.path); } catch { /* gone */ } }
       })();

@@ -130,14 +130,17 @@ export class GdbMi {
   /** Starts gdb, waits for its first prompt, and turns confirmations off. */
   static async start(opts: GdbMiOptions = {}): Promise<GdbMi> {
     const g = new GdbMi(opts);
+    let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
         g.firstPrompt,
-        new Promise((_, rej) => setTimeout(() => rej(new MiError('(start)', 'no prompt from gdb', g.transcript())), g.timeoutMs)),
+        new Promise((_, rej) => { timer = setTimeout(() => rej(new MiError('(start)', 'no prompt from gdb', g.transcript())), g.timeoutMs); }),
       ]);
+      clearTimeout(timer);
       if (g.exited) throw new MiError('(start)', g.exited, g.transcript());
       await g.command('-gdb-set confirm off');
     } catch (e) {
+      clearTimeout(timer);
       await g.close();
       throw e;
     }
