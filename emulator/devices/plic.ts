@@ -36,6 +36,8 @@ export class Plic implements DescribedDevice, IrqLine {
   private readonly contexts: number;
   private readonly priority = new Uint32Array(PLIC_NDEV);
   private readonly pending = new Uint8Array(PLIC_NDEV);
+  /** Number of set pending bits: lets update() skip the scan when nothing is pending. */
+  private pendingCount = 0;
   private readonly inService = new Uint8Array(PLIC_NDEV);
   private readonly enable: Uint32Array;
   private readonly threshold: Uint32Array;
@@ -52,6 +54,7 @@ export class Plic implements DescribedDevice, IrqLine {
     // Devices are reset with the PLIC and re-assert what they still need.
     this.priority.fill(0);
     this.pending.fill(0);
+    this.pendingCount = 0;
     this.inService.fill(0);
     this.enable.fill(0);
     this.threshold.fill(0);
@@ -63,6 +66,7 @@ export class Plic implements DescribedDevice, IrqLine {
     const p = level ? 1 : 0;
     if (this.pending[source] === p) return;
     this.pending[source] = p;
+    this.pendingCount += p ? 1 : -1;
     this.update();
   }
 
@@ -163,6 +167,7 @@ export class Plic implements DescribedDevice, IrqLine {
 
   /** The source a claim by context c would return now (0: none). */
   private best(c: number): number {
+    if (this.pendingCount === 0) return 0;
     let best = 0;
     let bestPrio = this.threshold[c];
     for (let s = 1; s <= PLIC_MAX_SOURCE; s++) {
@@ -178,6 +183,7 @@ export class Plic implements DescribedDevice, IrqLine {
     const s = this.best(c);
     if (s !== 0) {
       this.pending[s] = 0;
+      this.pendingCount--;
       this.inService[s] = 1;
       this.update();
     }
