@@ -71,6 +71,7 @@ describe('gdbstub: gdb-multiarch against our stub, QEMU as the oracle', function
       if (guest.ours) {
         for (const c of ['help', 'info', 'regs', 'pagetable 0x80000000', 'stop', 'go', 'stop']) monitor[c] = await gdb.console(`monitor ${c}`);
         monitor.registers = await gdb.console('info registers mstatus mepc mcause satp priv');
+        monitor.osabi = await gdb.console('show osabi');
       }
       answers.set(guest.name, a);
       return { a, guest, monitor };
@@ -101,6 +102,7 @@ describe('gdbstub: gdb-multiarch against our stub, QEMU as the oracle', function
     assert.match(monitor.go, /guest running/);
     assert.match(monitor.stop, /guest paused/);
     assert.match(monitor.registers, /priv\s+0x3\s+prv:3 \[Machine\]/);
+    assert.match(monitor.osabi, /currently "none"/, 'the target description\'s <osabi>none</osabi> took effect');
   });
 
   it('our stub on our RSP client on QEMU passes the same session', async () => {

@@ -94,6 +94,27 @@ describe('gdbstub server (transport)', () => {
     } finally { await server.close(); }
   });
 
+  it('answers packets that arrive over TCP one byte per segment', async () => {
+    const target = new FakeTarget();
+    const server = await startGdbServer(target, { listen: 'tcp::0' });
+    const port = server.listen.kind === 'tcp' ? server.listen.port : 0;
+    try {
+      const sock = connect(port, '127.0.0.1');
+      sock.setNoDelay(true);
+      await new Promise((r) => sock.once('connect', r));
+      let got = '';
+      sock.on('data', (b: Buffer) => { got += b.toString('latin1'); });
+      const wire = encodePacket(latin1.encode('m80000000,4'));
+      for (const byte of wire) {
+        await new Promise<void>((r) => sock.write(Uint8Array.of(byte), () => r()));
+        await new Promise((r) => setTimeout(r, 2));
+      }
+      await until(() => got.includes('#'));
+      assert.equal(got, '+$030a1118#' + ((0x30 * 2 + 0x33 + 0x61 + 0x31 * 3 + 0x38) & 0xff).toString(16));
+      sock.destroy();
+    } finally { await server.close(); await target.pause(); }
+  });
+
   it('leaves the machine paused after a disconnect when configured so', async () => {
     const target = new FakeTarget();
     const server = await startGdbServer(target, { listen: 'tcp::0', onDisconnect: 'pause' });
