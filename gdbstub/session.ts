@@ -34,7 +34,7 @@ const hex2 = (n: number): string => (n & 0xff).toString(16).padStart(2, '0');
 export class StubSession {
   readonly state: SessionState = {
     noAck: false, gdbFeatures: new Set(), multiprocess: false, swbreak: false, hwbreak: false,
-    gHart: 0, cHart: 0, breakpoints: new Map(), watchpoints: new Map(), threadListDone: false, physicalMemory: false,
+    gHart: 0, cHart: 0, breakpoints: new Map(), watchpoints: new Map(), physicalMemory: false,
   };
   /** Resolves when the transport has closed and the machine has been released. */
   readonly finished: Promise<void>;

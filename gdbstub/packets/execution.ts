@@ -14,7 +14,15 @@ async function setPc(ctx: StubContext, hart: number, address: bigint | undefined
 }
 
 async function resumeAll(ctx: StubContext): Promise<string> {
-  return ctx.stopReply(await ctx.continueUntilStop());
+  const ev = await ctx.continueUntilStop();
+  // Stops gdb has no words for get a console line first (O packets are allowed until the stop reply).
+  const r = ev.reason;
+  if (r.kind === 'reboot') ctx.consoleOutput('machine rebooted (all harts back at the reset vector)\n');
+  if (r.kind === 'fault-loop') {
+    ctx.consoleOutput(`hart ${r.hart} keeps trapping at pc 0x${r.pc.toString(16)}: cause ${r.cause}, tval 0x${r.tval.toString(16)}\n`);
+  }
+  if (r.kind === 'disconnected') ctx.consoleOutput(`target lost: ${r.message}\n`);
+  return ctx.stopReply(ev);
 }
 
 async function stepOne(ctx: StubContext, hart: number): Promise<string> {

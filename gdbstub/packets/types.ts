@@ -34,8 +34,6 @@ export interface SessionState {
   /** Breakpoints and watchpoints this session inserted, so a lost connection removes them. */
   breakpoints: Map<string, { address: bigint; kind: 'sw' | 'hw' }>;
   watchpoints: Map<string, { address: bigint; length: number; kind: 'write' | 'read' | 'access' }>;
-  /** qfThreadInfo's answer was given in one go; qsThreadInfo ends the list. */
-  threadListDone: boolean;
   /** m/M/X address physical memory (QEMU's Qqemu.PhyMemMode:1), not the hart's view. */
   physicalMemory: boolean;
 }

@@ -223,6 +223,17 @@ describe('gdbstub packets', () => {
       await h.target.pause();
     });
 
+    it('explains a fault loop on the console, then stops with SIGSEGV', async () => {
+      h.target.runLimit = 1e9;
+      h.raw(encodePacket(latin1.encode('c')));
+      await h.settle();
+      h.target.emit({ reason: { kind: 'fault-loop', hart: 0, pc: 0x80000010n, cause: 1n, tval: 0x10n }, instret: 9n });
+      await h.target.pause();
+      const replies = await h.settle();
+      assert.equal(unhex(replies[0].slice(1)), 'hart 0 keeps trapping at pc 0x80000010: cause 1, tval 0x10\n');
+      assert.equal(replies[1], `T0bthread:p1.1;20:${regToHex(0x80000010n, 8)};`);
+    });
+
     it('reports a poweroff as W with the exit code and process', async () => {
       h.target.runLimit = 1e9;
       h.raw(encodePacket(latin1.encode('c')));
