@@ -1,12 +1,12 @@
 // virtio-blk device (Virtio 1.2 §5.2) behind a virtio-mmio transport: one request queue,
 // requests IN (read), OUT (write), FLUSH and GET_ID; each request is a 16-byte header
 // (type u32, reserved u32, sector u64), data buffers, and a final device-writable status
-// byte (0 OK, 1 IOERR, 2 UNSUPP). Offered features: VERSION_1, SEG_MAX, BLK_SIZE, FLUSH,
-// and RO when the backend is read-only. Configuration space: capacity (512-byte sectors)
+// byte (0 OK, 1 IOERR, 2 UNSUPP). Offered features: VERSION_1, RING_INDIRECT_DESC, SEG_MAX,
+// BLK_SIZE, FLUSH, and RO when the backend is read-only. Configuration space: capacity (512-byte sectors)
 // at 0, size_max 8 (0: not offered), seg_max 12, geometry 16, blk_size 20.
 import type { BlockBackend, DmaPort } from '../bus/device';
 import { gather, scatter, writableLength, type SplitVirtqueue } from './virtqueue';
-import { VIRTIO_F_VERSION_1, type VirtioDevice } from './virtio-mmio';
+import { VIRTIO_F_VERSION_1, VIRTIO_RING_F_INDIRECT_DESC, type VirtioDevice } from './virtio-mmio';
 
 export const VIRTIO_ID_BLOCK = 2;
 export const SECTOR = 512;
@@ -37,7 +37,7 @@ export class VirtioBlk implements VirtioDevice {
   private readonly featureWords: [number, number];
 
   constructor(private readonly backend: BlockBackend, private readonly dma: DmaPort, private readonly id: string) {
-    const low = (1 << BLK_F_SEG_MAX) | (1 << BLK_F_BLK_SIZE) | (1 << BLK_F_FLUSH) | (backend.readOnly ? 1 << BLK_F_RO : 0);
+    const low = (1 << BLK_F_SEG_MAX) | (1 << BLK_F_BLK_SIZE) | (1 << BLK_F_FLUSH) | (1 << VIRTIO_RING_F_INDIRECT_DESC) | (backend.readOnly ? 1 << BLK_F_RO : 0);
     this.featureWords = [low >>> 0, 1 << (VIRTIO_F_VERSION_1 - 32)];
     const v = new DataView(this.config.buffer);
     const sectors = Math.floor(backend.byteLength / SECTOR);

@@ -11,6 +11,7 @@ export const VIRTIO_MMIO_SIZE = 0x1000;
 export const VIRTIO_MAGIC = 0x74726976; // "virt"
 export const VIRTIO_VENDOR_QEMU = 0x554d4551; // "QEMU", what QEMU's transports report
 export const VIRTIO_F_VERSION_1 = 32;
+export const VIRTIO_RING_F_INDIRECT_DESC = 28;
 
 export const STATUS_ACKNOWLEDGE = 1;
 export const STATUS_DRIVER = 2;
@@ -146,8 +147,10 @@ export class VirtioMmio implements DescribedDevice {
 
   private writeStatus(v: number): void {
     if (v === 0) { this.reset(); return; }
-    if ((v & STATUS_FEATURES_OK) && !(this.status & STATUS_FEATURES_OK) && !this.featuresAcceptable()) {
-      v &= ~STATUS_FEATURES_OK; // the driver reads it back and gives up (§3.1.1 step 6)
+    if ((v & STATUS_FEATURES_OK) && !(this.status & STATUS_FEATURES_OK)) {
+      if (!this.featuresAcceptable()) v &= ~STATUS_FEATURES_OK; // the driver reads it back and gives up (§3.1.1 step 6)
+      const indirect = ((this.driverFeatures[0] >>> VIRTIO_RING_F_INDIRECT_DESC) & 1) === 1;
+      for (const q of this.queues) q.indirect = indirect;
     }
     this.status = v | (this.status & STATUS_DEVICE_NEEDS_RESET);
   }

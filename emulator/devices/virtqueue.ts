@@ -1,7 +1,9 @@
 // A split virtqueue (Virtio 1.2 §2.7) read and written through the DmaPort: the descriptor
 // table (16 bytes each: addr u64, len u32, flags u16, next u16), the driver ("avail") ring
 // (flags u16, idx u16, ring[num] u16) and the device ("used") ring (flags u16, idx u16,
-// ring[num] of {id u32, len u32}). Indirect descriptors are not offered. A malformed chain
+// ring[num] of {id u32, len u32}). Indirect descriptors (§2.7.5.3) are followed when the driver
+// accepted VIRTIO_RING_F_INDIRECT_DESC: a descriptor with VIRTQ_DESC_F_INDIRECT points at a
+// table of len/16 descriptors that continues the chain. A malformed chain
 // (a loop, an index past the table, unreadable memory) raises VirtioError, which the
 // transport answers by setting DEVICE_NEEDS_RESET, as §2.1.1 allows.
 import type { DmaPort } from '../bus/device';
@@ -36,6 +38,8 @@ export class SplitVirtqueue {
   descAddr = 0;
   availAddr = 0;
   usedAddr = 0;
+  /** VIRTIO_RING_F_INDIRECT_DESC was negotiated (set by the transport). */
+  indirect = false;
   private lastAvail = 0;
   private usedIdx = 0;
   private readonly scratch = new Uint8Array(16);
@@ -51,6 +55,7 @@ export class SplitVirtqueue {
     this.descAddr = this.availAddr = this.usedAddr = 0;
     this.lastAvail = 0;
     this.usedIdx = 0;
+    this.indirect = false;
   }
 
   /** The next chain the driver made available, or null when there is none. */
@@ -63,16 +68,31 @@ export class SplitVirtqueue {
     const head = this.read16(this.availAddr + 4 + 2 * (this.lastAvail % this.num));
     this.lastAvail = (this.lastAvail + 1) & 0xffff;
     const buffers: Buffer[] = [];
+    // Walks the ring's descriptor table, or an indirect table once one is entered.
+    let table = this.descAddr;
+    let size = this.num;
+    let inIndirect = false;
     let i = head;
     for (let n = 0; ; n++) {
-      if (i >= this.num) throw new VirtioError(`descriptor index ${i} is past the queue size ${this.num}`);
-      if (n >= this.num) throw new VirtioError(`descriptor chain from ${head} loops`);
-      this.readInto(this.descAddr + 16 * i, 16);
+      if (i >= size) throw new VirtioError(`descriptor index ${i} is past the ${inIndirect ? 'indirect table' : 'queue'} size ${size}`);
+      // §2.7.5.3.1/§2.7.13.1: no chain is longer than the queue size, so this also ends loops.
+      if (n > this.num) throw new VirtioError(`descriptor chain from ${head} is longer than the queue size ${this.num} (a loop?)`);
+      this.readInto(table + 16 * i, 16);
       const addr = this.view.getUint32(0, true) + this.view.getUint32(4, true) * 0x1_0000_0000;
       const len = this.view.getUint32(8, true);
       const flags = this.view.getUint16(12, true);
       const next = this.view.getUint16(14, true);
-      if (flags & DESC_F_INDIRECT) throw new VirtioError('indirect descriptor, but VIRTIO_F_INDIRECT_DESC was not offered');
+      if (flags & DESC_F_INDIRECT) {
+        if (!this.indirect) throw new VirtioError('indirect descriptor, but VIRTIO_RING_F_INDIRECT_DESC was not negotiated');
+        if (inIndirect) throw new VirtioError('indirect descriptor inside an indirect table');
+        if (flags & DESC_F_NEXT) throw new VirtioError(`descriptor ${i} has both INDIRECT and NEXT`);
+        if (len === 0 || len % 16 !== 0) throw new VirtioError(`indirect table of ${len} bytes is not a whole number of descriptors`);
+        table = addr;
+        size = len / 16;
+        inIndirect = true;
+        i = 0;
+        continue;
+      }
       const write = (flags & DESC_F_WRITE) !== 0;
       if (!write && buffers.length > 0 && buffers[buffers.length - 1].write) {
         throw new VirtioError(`descriptor ${i}: device-readable buffer after a device-writable one`);

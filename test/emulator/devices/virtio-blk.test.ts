@@ -129,7 +129,6 @@ describe('devices: virtio-mmio v2 transport and virtio-blk', () => {
     const d = new Driver(diskOf(4));
     assert.equal(d.negotiate(0, 0), true, 'xv6 writes feature word 0 only; QEMU accepts that');
     assert.equal(d.negotiate(1 << 29, 1), false, 'EVENT_IDX is not offered');
-    assert.equal(d.negotiate(1 << 28, 1), false, 'INDIRECT_DESC is not offered');
     assert.equal(d.negotiate(1 << BLK_F_FLUSH, 1), true);
     assert.equal(d.negotiate(0, 1), true);
   });
@@ -204,6 +203,40 @@ describe('devices: virtio-mmio v2 transport and virtio-blk', () => {
     assert.deepEqual(d.data(100), disk.bytes.subarray(1024, 1124));
     assert.deepEqual(d.ram.bytes.subarray(DATA + 0x800 - RAM, DATA + 0x800 - RAM + 412), disk.bytes.subarray(1124, 1536));
     assert.equal(d.ram.u32(USED + 4), 2, 'used element names the head descriptor');
+  });
+
+  it('follows an indirect descriptor table when RING_INDIRECT_DESC was negotiated, and refuses one otherwise', () => {
+    const disk = diskOf(8);
+    const d = new Driver(disk);
+    assert.ok(d.features()[0] & (1 << 28), 'offered');
+    assert.ok(d.negotiate(1 << 28, 1));
+    d.setupQueue();
+    const TABLE = RAM + 0x9000;
+    const put = (i: number, addr: number, len: number, flags: number, next: number) => {
+      d.ram.set64(TABLE + 16 * i, addr); d.ram.set32(TABLE + 16 * i + 8, len);
+      d.ram.set16(TABLE + 16 * i + 12, flags); d.ram.set16(TABLE + 16 * i + 14, next);
+    };
+    d.header(BLK_T_IN, 5);
+    put(0, HDR, 16, 1, 1);
+    put(1, DATA, 512, 1 | 2, 2);
+    put(2, STATUS, 1, 2, 0);
+    d.ram.set64(DESC + 16 * 3, TABLE); d.ram.set32(DESC + 16 * 3 + 8, 48);
+    d.ram.set16(DESC + 16 * 3 + 12, 4); d.ram.set16(DESC + 16 * 3 + 14, 0);
+    d.ram.set16(AVAIL + 4, 3);
+    d.ram.set16(AVAIL + 2, 1);
+    d.w(Reg.QueueNotify, 0);
+    assert.equal(d.ram.bytes[STATUS - RAM], BLK_S_OK);
+    assert.deepEqual(d.data(512), disk.bytes.subarray(5 * 512, 6 * 512));
+    assert.deepEqual([d.ram.u32(USED + 4), d.ram.u32(USED + 8)], [3, 513], 'used names the ring descriptor; len 513');
+
+    const without = new Driver(diskOf(8));
+    without.start();
+    without.ram.bytes.set(d.ram.bytes.subarray(TABLE - RAM, TABLE - RAM + 48), TABLE - RAM);
+    without.ram.set64(DESC, TABLE); without.ram.set32(DESC + 8, 48); without.ram.set16(DESC + 12, 4);
+    without.ram.set16(AVAIL + 4, 0);
+    without.ram.set16(AVAIL + 2, 1);
+    without.w(Reg.QueueNotify, 0);
+    assert.ok(without.r(Reg.Status) & STATUS_DEVICE_NEEDS_RESET, 'INDIRECT without the feature is a driver error');
   });
 
   it('raises its interrupt after a request and lowers it on InterruptACK', () => {
