@@ -35,6 +35,8 @@ export class VirtioBlk implements VirtioDevice {
   readonly queueMax = QUEUE_MAX;
   private readonly config = new Uint8Array(24);
   private readonly featureWords: [number, number];
+  /** What the backend last failed with (for the debugger and tests); the guest saw IOERR. */
+  lastHostError: string | undefined;
 
   constructor(private readonly backend: BlockBackend, private readonly dma: DmaPort, private readonly id: string) {
     const low = (1 << BLK_F_SEG_MAX) | (1 << BLK_F_BLK_SIZE) | (1 << BLK_F_FLUSH) | (1 << VIRTIO_RING_F_INDIRECT_DESC) | (backend.readOnly ? 1 << BLK_F_RO : 0);
@@ -79,18 +81,17 @@ export class VirtioBlk implements VirtioDevice {
         if (type === BLK_T_IN) {
           if (dataRoom % SECTOR === 0 && this.inRange(sector, dataRoom) && dataRoom <= MAX_REQUEST) {
             const buf = new Uint8Array(dataRoom);
-            this.backend.read(sector * SECTOR, buf);
-            scatter(this.dma, chain, 0, buf);
-            status = BLK_S_OK;
+            if (this.host(() => this.backend.read(sector * SECTOR, buf))) {
+              scatter(this.dma, chain, 0, buf);
+              status = BLK_S_OK;
+            }
           }
         } else if (type === BLK_T_OUT) {
           if (!this.backend.readOnly && data.length % SECTOR === 0 && this.inRange(sector, data.length)) {
-            this.backend.write(sector * SECTOR, data);
-            status = BLK_S_OK;
+            if (this.host(() => this.backend.write(sector * SECTOR, data))) status = BLK_S_OK;
           }
         } else if (type === BLK_T_FLUSH) {
-          this.backend.flush();
-          status = BLK_S_OK;
+          if (this.host(() => this.backend.flush())) status = BLK_S_OK;
         } else if (type === BLK_T_GET_ID) {
           const id = new Uint8Array(Math.min(BLK_ID_BYTES, dataRoom));
           for (let i = 0; i < id.length && i < this.id.length; i++) id[i] = this.id.charCodeAt(i) & 0x7f;
@@ -106,6 +107,17 @@ export class VirtioBlk implements VirtioDevice {
       if (queue.push(chain.head, room)) interrupt = true;
     }
     return interrupt;
+  }
+
+  /** Runs a backend operation; a host I/O failure becomes the guest's IOERR, never a crash. */
+  private host(op: () => void): boolean {
+    try {
+      op();
+      return true;
+    } catch (e) {
+      this.lastHostError = e instanceof Error ? e.message : String(e);
+      return false;
+    }
   }
 
   private inRange(sector: number, bytes: number): boolean {

@@ -187,6 +187,17 @@ describe('devices: virtio-mmio v2 transport and virtio-blk', () => {
     assert.deepEqual((ro.disk as MemoryBlockBackend).bytes, before);
   });
 
+  it('answers IOERR when the host backend fails, without throwing', () => {
+    const failing = diskOf(8);
+    failing.read = () => { throw new Error('EIO: host disk went away'); };
+    failing.flush = () => { throw new Error('EIO: fsync failed'); };
+    const d = new Driver(failing);
+    d.start();
+    assert.equal(d.request(BLK_T_IN, 0, 512, true).status, BLK_S_IOERR);
+    assert.equal(d.request(BLK_T_FLUSH, 0, 0, false).status, BLK_S_IOERR);
+    assert.equal(d.request(BLK_T_OUT, 0, 512, false).status, BLK_S_OK, 'writes still work');
+  });
+
   it('gathers a header split across descriptors and scatters data over several buffers', () => {
     const disk = diskOf(8);
     const d = new Driver(disk);
