@@ -15,7 +15,11 @@ export interface Device {
   reset?(): void;
 }
 
-/** Interrupt inputs of the PLIC (sources 1..N); devices drive their line level. */
+/**
+ * Interrupt inputs of the PLIC (sources 1..N). Devices call setIrq after every state update
+ * that may change their interrupt condition, not only when the level changes: as on QEMU,
+ * each assertion is a new request at the PLIC's gateway (see devices/plic.ts for why).
+ */
 export interface IrqLine {
   setIrq(source: number, level: boolean): void;
 }

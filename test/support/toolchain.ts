@@ -12,7 +12,8 @@ export const CROSS = 'riscv64-unknown-elf-';
 export interface BuildOptions {
   /** Extra gcc flags; defaults give a static, bare-metal RV64GC medany program. */
   flags?: string[];
-  /** Linker script path (absolute); -Ttext=0x80000000 is used when absent. */
+  /** Linker script path (absolute). Without one, and without a flag starting with -T
+   *  (pass `-Ttext=ADDR`, not `-Wl,-Ttext=ADDR`, which is overridden), -Ttext=0x80000000 is used. */
   linkerScript?: string;
   /** Name used for the output file (readability only). */
   name?: string;
