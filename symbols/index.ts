@@ -11,12 +11,17 @@ import { dwarfSectionsOf } from './dwarf/sections';
 import { InlineFrame, LineAt, SymbolAt, Symbolizer } from './symbolizer';
 import { Disassembler, Instruction } from './disasm/riscv';
 import { disassemblerOptionsFor } from './disasm/symbolize';
+import { CallFrameInfo } from './dwarf/cfi';
+import { Frame, Unwinder, UnwindOptions } from './unwind';
+import { MemoryReader, RegisterSet } from './target';
 
 export { SymbolsError } from './errors';
 export type { Warning } from './errors';
 export type { ByteSource } from './bytes';
 export type { LineAt, InlineFrame, SymbolAt } from './symbolizer';
 export type { Instruction } from './disasm/riscv';
+export type { Frame, MachineFrame, UnwindOptions } from './unwind';
+export type { MemoryReader, RegisterSet } from './target';
 
 export interface OpenOptions {
   /** Name used in messages (a path, typically). */
@@ -31,6 +36,7 @@ export class SymbolFile {
   readonly dwarf?: Dwarf;
   readonly symbolizer?: Symbolizer;
   private disasm?: Disassembler;
+  readonly unwinder?: Unwinder;
 
   private constructor(source: ByteSource, opts: OpenOptions) {
     this.warnings = new WarningSink();
@@ -42,6 +48,9 @@ export class SymbolFile {
       if (opts.sectionAddresses) placeRelocatable(elf, opts.sectionAddresses);
       this.dwarf = new Dwarf(dwarfSectionsOf(elf), this.warnings);
       this.symbolizer = new Symbolizer(elf, this.dwarf);
+      const ds = this.dwarf.s;
+      const cfi = new CallFrameInfo(ds.frame, ds.ehFrame, ds.ehFrameAddr, ds.little, ds.addressSize, this.warnings);
+      this.unwinder = new Unwinder(this.symbolizer, cfi, this.warnings);
     } catch (e) {
       this.warnings.caught(opts.name ?? 'input', e);
     }
@@ -64,6 +73,16 @@ export class SymbolFile {
   inlineFrames(pc: bigint): InlineFrame[] { return this.guard('inline frames', [], () => this.symbolizer?.inlineFrames(pc) ?? []); }
   addressesForLine(file: string, line: number): bigint[] { return this.guard('file:line lookup', [], () => this.symbolizer?.addressesForLine(file, line) ?? []); }
   afterPrologue(fn: string): bigint | undefined { return this.guard('prologue analysis', undefined, () => this.symbolizer?.afterPrologue(fn)); }
+
+  /** The backtrace from a register snapshot, reading the stack through `mem` (never rejects). */
+  async backtrace(start: RegisterSet, mem: MemoryReader, opts: UnwindOptions = {}): Promise<Frame[]> {
+    try {
+      return (await this.unwinder?.backtrace(start, mem, opts)) ?? [];
+    } catch (e) {
+      this.warnings.caught('backtrace', e);
+      return [];
+    }
+  }
 
   /** Disassembles `count` instructions at `addr` from the file's own code bytes. */
   disassemble(addr: bigint, count: number): Instruction[] {

@@ -3,6 +3,8 @@
 	.globl _start
 _start:
 	la	sp, corpus_stack_top
+	li	t0, 0x2000		# mstatus.FS = initial: the corpus uses floating point
+	csrs	mstatus, t0
 	call	main
 1:	wfi
 	j	1b
