@@ -96,4 +96,10 @@ describe('emulator/machine: run control', () => {
     assert.ok(a.h1 > 3000, 'hart 1 ran its loop');
     assert.deepEqual(runOnce(), a);
   });
+
+  it('an LR/SC spinlock excludes the other harts (three harts, preempted inside the lock)', () => {
+    const { m } = machineFor('smp-lock.S', { smp: 3 });
+    const e = m.runUntilStop(50_000_000);
+    assert.deepEqual(e?.reason, { kind: 'poweroff', code: 0 });
+  });
 });
