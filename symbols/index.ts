@@ -14,6 +14,8 @@ import { disassemblerOptionsFor } from './disasm/symbolize';
 import { CallFrameInfo } from './dwarf/cfi';
 import { Frame, Unwinder, UnwindOptions } from './unwind';
 import { MemoryReader, RegisterSet } from './target';
+import { FrameContext, Variables } from './values/variables';
+import { FormatContext } from './values/format';
 
 export { SymbolsError } from './errors';
 export type { Warning } from './errors';
@@ -22,6 +24,7 @@ export type { LineAt, InlineFrame, SymbolAt } from './symbolizer';
 export type { Instruction } from './disasm/riscv';
 export type { Frame, MachineFrame, UnwindOptions } from './unwind';
 export type { MemoryReader, RegisterSet } from './target';
+export type { FrameContext } from './values/variables';
 
 export interface OpenOptions {
   /** Name used in messages (a path, typically). */
@@ -37,6 +40,7 @@ export class SymbolFile {
   readonly symbolizer?: Symbolizer;
   private disasm?: Disassembler;
   readonly unwinder?: Unwinder;
+  readonly variables?: Variables;
 
   private constructor(source: ByteSource, opts: OpenOptions) {
     this.warnings = new WarningSink();
@@ -51,6 +55,7 @@ export class SymbolFile {
       const ds = this.dwarf.s;
       const cfi = new CallFrameInfo(ds.frame, ds.ehFrame, ds.ehFrameAddr, ds.little, ds.addressSize, this.warnings);
       this.unwinder = new Unwinder(this.symbolizer, cfi, this.warnings);
+      this.variables = new Variables(this.dwarf, this.symbolizer);
     } catch (e) {
       this.warnings.caught(opts.name ?? 'input', e);
     }
@@ -81,6 +86,45 @@ export class SymbolFile {
     } catch (e) {
       this.warnings.caught('backtrace', e);
       return [];
+    }
+  }
+
+  /** Register sets of every frame with their CFAs, for reading variables in any frame. */
+  async frames(start: RegisterSet, mem: MemoryReader, opts: UnwindOptions = {}): Promise<FrameContext[]> {
+    try {
+      const u = this.unwinder;
+      if (!u) return [];
+      const ms = await u.machineFrames(start, mem, opts);
+      const out: FrameContext[] = [];
+      for (let i = 0; i < ms.length; i++) out.push({ pc: ms[i].pc, regs: ms[i].regs, innermost: i === 0, cfa: await u.cfaOf(ms[i], i === 0, mem) });
+      for (let i = 0; i + 1 < out.length; i++) out[i].caller = out[i + 1];
+      return out;
+    } catch (e) {
+      this.warnings.caught('frames', e);
+      return [];
+    }
+  }
+
+  /** gdb's `<symbol+offset>` for an address inside a code or data symbol (decimal offset). */
+  symbolText(addr: bigint): string | undefined {
+    const s = this.symbolAt(addr);
+    if (!s || (s.size > 0n && addr >= s.address + s.size)) return undefined;
+    if (!this.elf?.sections.some((x) => (x.flags & 2n) && addr >= x.addr && addr < x.addr + BigInt(x.size))) return undefined;
+    return s.offset === 0n ? `<${s.name}>` : `<${s.name}+${s.offset}>`;
+  }
+
+  /** `print NAME` in a frame (undefined frame: globals only), as gdb shows the value. */
+  async printVariable(name: string, frame: FrameContext | undefined, mem: MemoryReader): Promise<string> {
+    try {
+      const v = this.variables;
+      if (!v) return `No symbol "${name}" in current context.`;
+      const d = v.lookup(name, frame ? (frame.innermost ? frame.pc : frame.pc - 1n) : undefined);
+      if (!d) return `No symbol "${name}" in current context.`;
+      const fmt: FormatContext = { symbolize: (a) => this.symbolText(a), readMemory: (a, n) => mem.readMemory(a, n) };
+      return await v.print(d, frame, mem, fmt);
+    } catch (e) {
+      this.warnings.caught(`print ${name}`, e);
+      return '<error>';
     }
   }
 

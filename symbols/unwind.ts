@@ -124,6 +124,25 @@ export class Unwinder {
     return undefined;
   }
 
+  /** The CFA of a frame (from its CFI row), for frame bases that use DW_OP_call_frame_cfa. */
+  async cfaOf(frame: RegisterSet, innermost: boolean, mem: MemoryReader): Promise<bigint | undefined> {
+    try {
+      const lookup = innermost ? frame.pc : frame.pc - 1n;
+      const fde = this.cfi.find(lookup);
+      if (!fde) return undefined;
+      const row = this.cfi.rowAt(fde, lookup);
+      if (row.cfa.kind === 'regOffset') {
+        const base = frame.regs.get(row.cfa.reg);
+        return base === undefined ? undefined : BigInt.asUintN(64, base + BigInt(row.cfa.offset));
+      }
+      const l = await evaluate(row.cfa.expr, { addrSize: 8, little: true, readReg: async (n) => frame.regs.get(n), readMem: (a, n) => mem.readMemory(a, n) });
+      return l.kind === 'memory' ? l.addr : undefined;
+    } catch (e) {
+      this.warnings.caught('CFA', e);
+      return undefined;
+    }
+  }
+
   /** The backtrace as gdb prints it: machine frames expanded into inlined frames. */
   async backtrace(start: RegisterSet, mem: MemoryReader, opts: UnwindOptions = {}): Promise<Frame[]> {
     const out: Frame[] = [];

@@ -1,0 +1,167 @@
+// Values printed the way gdb prints them with its default settings: structs as
+// `{a = 1, b = 2}`, char arrays as strings with `'\000' <repeats 11 times>`, pointers as
+// `0x80001000 <symbol+16>` (typed `(struct proc *) ...` at top level), enums by name,
+// bitfields, floats with %g precision 9/17, repeated array elements, a 200-element limit.
+import { DW_ATE } from '../dwarf/constants';
+import { strip, sizeOf, Type, typeName } from './types';
+
+export interface FormatContext {
+  /** `<sym+off>` text for an address that falls in a symbol, else undefined. */
+  symbolize(addr: bigint): string | undefined;
+  readMemory(addr: bigint, size: number): Promise<Uint8Array | undefined>;
+}
+
+const PRINT_MAX = 200, REPEAT_THRESHOLD = 10;
+
+export function le(b: Uint8Array, off: number, size: number): bigint {
+  let v = 0n;
+  for (let i = Math.min(size, b.length - off) - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[off + i]);
+  return v;
+}
+
+function isCharType(t: Type): boolean {
+  const s = strip(t);
+  return s.kind === 'base' && s.size === 1 && (s.encoding === DW_ATE.signed_char || s.encoding === DW_ATE.unsigned_char || s.encoding === DW_ATE.UTF);
+}
+
+/** C's %.{p}g. */
+export function formatG(x: number, p: number): string {
+  if (Number.isNaN(x)) return x < 0 ? '-nan' : 'nan';
+  if (!Number.isFinite(x)) return x < 0 ? '-inf' : 'inf';
+  if (x === 0) return Object.is(x, -0) ? '-0' : '0';
+  const e = Math.floor(Math.log10(Math.abs(x)));
+  let s = x.toExponential(p - 1);
+  let exp = Number(s.slice(s.indexOf('e') + 1));
+  void e;
+  if (exp < -4 || exp >= p) {
+    let [m, ex] = s.split('e');
+    if (m.includes('.')) m = m.replace(/0+$/, '').replace(/\.$/, '');
+    exp = Number(ex);
+    return `${m}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+  }
+  s = x.toFixed(Math.max(0, p - 1 - exp));
+  if (s.includes('.')) s = s.replace(/0+$/, '').replace(/\.$/, '');
+  return s;
+}
+
+function charEscape(c: number, quote: string): string {
+  switch (c) {
+    case 7: return '\\a'; case 8: return '\\b'; case 9: return '\\t'; case 10: return '\\n';
+    case 11: return '\\v'; case 12: return '\\f'; case 13: return '\\r'; case 27: return '\\033';
+    case 92: return '\\\\';
+  }
+  if (String.fromCharCode(c) === quote) return '\\' + quote;
+  if (c >= 32 && c < 127) return String.fromCharCode(c);
+  return '\\' + c.toString(8).padStart(3, '0');
+}
+
+export function charLiteral(c: number): string { return `'${charEscape(c, "'")}'`; }
+
+/** gdb's string printing of bytes: quoted runs, long runs as `'c' <repeats N times>`. */
+export function printString(bytes: number[], truncated: boolean): string {
+  const parts: string[] = [];
+  let cur = '';
+  for (let i = 0; i < bytes.length;) {
+    let j = i + 1;
+    while (j < bytes.length && bytes[j] === bytes[i]) j++;
+    const reps = j - i;
+    if (reps > REPEAT_THRESHOLD) {
+      if (cur) { parts.push(`"${cur}"`); cur = ''; }
+      parts.push(`${charLiteral(bytes[i])} <repeats ${reps} times>`);
+    } else {
+      for (let k = 0; k < reps; k++) cur += charEscape(bytes[i], '"');
+    }
+    i = j;
+  }
+  if (cur || !parts.length) parts.push(`"${cur}"`);
+  return parts.join(', ') + (truncated ? '...' : '');
+}
+
+export async function formatValue(t: Type, b: Uint8Array, ctx: FormatContext, top = true, bitSize?: number, bitOffset?: number): Promise<string> {
+  const s = strip(t);
+  switch (s.kind) {
+    case 'void': return 'void';
+    case 'base': {
+      let raw = bitSize !== undefined ? (le(b, 0, b.length) >> BigInt(bitOffset ?? 0)) & ((1n << BigInt(bitSize)) - 1n) : le(b, 0, s.size);
+      const bits = bitSize ?? s.size * 8;
+      switch (s.encoding) {
+        case DW_ATE.boolean: return raw === 0n ? 'false' : raw === 1n ? 'true' : String(raw);
+        case DW_ATE.float: {
+          if (s.size === 4) return formatG(new DataView(new Uint32Array([Number(raw)]).buffer).getFloat32(0, true), 9);
+          if (s.size === 8) return formatG(new DataView(new BigUint64Array([raw]).buffer).getFloat64(0, true), 17);
+          return `<${s.size}-byte float>`;
+        }
+        case DW_ATE.signed: case DW_ATE.signed_char: {
+          const v = BigInt.asIntN(bits, raw);
+          return s.size === 1 && s.encoding === DW_ATE.signed_char ? `${v} ${charLiteral(Number(BigInt.asUintN(8, v)))}` : String(v);
+        }
+        case DW_ATE.unsigned_char: return `${raw} ${charLiteral(Number(raw))}`;
+        default: raw = BigInt.asUintN(bits, raw); return String(raw);
+      }
+    }
+    case 'enum': {
+      let v = bitSize !== undefined ? (le(b, 0, b.length) >> BigInt(bitOffset ?? 0)) & ((1n << BigInt(bitSize)) - 1n) : le(b, 0, s.size);
+      if (s.signed) v = BigInt.asIntN(bitSize ?? s.size * 8, v);
+      const e = s.enumerators.find((x) => x.value === v);
+      return e ? e.name : String(v);
+    }
+    case 'pointer': {
+      const v = le(b, 0, s.size);
+      const target = strip(s.target());
+      const sym = v !== 0n ? ctx.symbolize(v) : undefined;
+      let text = '0x' + v.toString(16) + (sym ? ` ${sym}` : '');
+      if (isCharType(target) && v !== 0n) {
+        const bytes: number[] = [];
+        let trunc = false;
+        for (let off = 0; off < PRINT_MAX + 1; off += 64) {
+          const m = await ctx.readMemory(v + BigInt(off), 64);
+          if (!m) break;
+          let done = false;
+          for (const c of m) { if (c === 0) { done = true; break; } bytes.push(c); if (bytes.length === PRINT_MAX) { trunc = true; done = true; break; } }
+          if (done) break;
+        }
+        return `${text} ${printString(bytes, trunc)}`;
+      }
+      if (top) text = `(${typeName(t)}) ${text}`;
+      return text;
+    }
+    case 'struct': case 'union': {
+      const parts: string[] = [];
+      for (const m of s.members()) {
+        const ms = sizeOf(m.type);
+        let v: string;
+        if (m.bitSize !== undefined) {
+          const byte = Math.floor((m.bitOffset ?? 0) / 8);
+          const span = Math.ceil(((m.bitOffset ?? 0) % 8 + m.bitSize) / 8);
+          v = await formatValue(m.type, b.subarray(m.offset + byte, m.offset + byte + span), ctx, false, m.bitSize, (m.bitOffset ?? 0) % 8);
+        } else v = await formatValue(m.type, b.subarray(m.offset, m.offset + ms), ctx, false);
+        parts.push(m.name !== undefined ? `${m.name} = ${v}` : v);
+      }
+      return `{${parts.join(', ')}}`;
+    }
+    case 'array': {
+      const el = s.element, es = sizeOf(el);
+      const n = s.count ?? 0;
+      if (isCharType(el)) {
+        const bytes = Array.from(b.subarray(0, Math.min(n, PRINT_MAX)));
+        const trunc = n > PRINT_MAX;
+        // print null-stop off: a trailing NUL is the terminator and is not shown
+        if (!trunc && bytes.length && bytes[bytes.length - 1] === 0) bytes.pop();
+        return printString(bytes, trunc);
+      }
+      const items: string[] = [];
+      for (let i = 0; i < Math.min(n, PRINT_MAX); i++) items.push(await formatValue(el, b.subarray(i * es, (i + 1) * es), ctx, false));
+      const out: string[] = [];
+      for (let i = 0; i < items.length;) {
+        let j = i + 1;
+        while (j < items.length && items[j] === items[i]) j++;
+        if (j - i > REPEAT_THRESHOLD) out.push(`${items[i]} <repeats ${j - i} times>`);
+        else for (let k = i; k < j; k++) out.push(items[k]);
+        i = j;
+      }
+      return `{${out.join(', ')}${n > PRINT_MAX ? '...' : ''}}`;
+    }
+    case 'function': return `{${typeName(s)}} 0x?`;
+  }
+  return '?';
+}

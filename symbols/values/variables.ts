@@ -1,0 +1,196 @@
+// Variables: finding one by name the way C scoping (and gdb) does at a pc (block locals and
+// parameters innermost first, then the unit's statics and globals, then globals and file
+// statics of other units), reading its bytes through its location expression or location
+// list in a given frame, and printing it as gdb's `print` does.
+import { DW_AT, DW_TAG } from '../dwarf/constants';
+import { Dwarf } from '../dwarf/dwarf';
+import { evaluate, ExprContext, Location, Unavailable } from '../dwarf/expr';
+import { Die } from '../dwarf/info';
+import { Symbolizer } from '../symbolizer';
+import { MemoryReader, RegisterSet } from '../target';
+import { FormatContext, formatValue } from './format';
+import { sizeOf, Type, TypeReader } from './types';
+
+export interface FrameContext extends RegisterSet {
+  /** Canonical frame address of this frame (for DW_OP_call_frame_cfa frame bases). */
+  cfa?: bigint;
+  /** True for the innermost frame (its pc is where it stopped, not a return address). */
+  innermost: boolean;
+  /** The calling frame, for DW_OP_entry_value through call-site parameters. */
+  caller?: FrameContext;
+}
+
+const DW_AT_call_return_pc = 0x7d, DW_AT_call_value = 0x7e, DW_AT_GNU_call_site_value = 0x2111;
+
+export type ReadResult = { ok: true; type: Type; bytes: Uint8Array; address?: bigint } | { ok: false; type: Type; reason: string };
+
+const isVar = (d: Die) => d.tag === DW_TAG.variable || d.tag === DW_TAG.formal_parameter;
+
+export class Variables {
+  readonly types: TypeReader;
+  constructor(private readonly dwarf: Dwarf, private readonly sym: Symbolizer) {
+    this.types = new TypeReader(dwarf);
+  }
+
+  /** The DIE a name denotes at pc (undefined when unknown). */
+  lookup(name: string, pc?: bigint): Die | undefined {
+    if (pc !== undefined) {
+      const chain = this.sym.scopeChain(pc);
+      for (const scope of chain) {
+        for (const c of scope.children) if (isVar(c) && this.dwarf.nameOf(c) === name) return c;
+        if (scope.tag === DW_TAG.subprogram || scope.tag === DW_TAG.inlined_subroutine) break;
+      }
+      const fn = chain[chain.length - 1];
+      if (fn) for (const c of fn.unit.root().children) if (c.tag === DW_TAG.variable && this.dwarf.nameOf(c) === name && this.hasStorage(c)) return c;
+    }
+    const all = this.dwarf.byName(name).filter((d) => d.tag === DW_TAG.variable);
+    return all.find((d) => d.get(DW_AT.external) && this.hasStorage(d)) ?? all.find((d) => this.hasStorage(d)) ?? all[0];
+  }
+
+  private hasStorage(d: Die): boolean { return d.has(DW_AT.location) || d.has(DW_AT.const_value); }
+
+  /** Locals and parameters visible at pc, innermost block first (as gdb's info locals / args). */
+  localsAt(pc: bigint): Die[] {
+    const out: Die[] = [];
+    for (const scope of this.sym.scopeChain(pc)) {
+      for (const c of scope.children) if (isVar(c)) out.push(c);
+      if (scope.tag === DW_TAG.subprogram || scope.tag === DW_TAG.inlined_subroutine) break;
+    }
+    return out;
+  }
+
+  typeOfVar(d: Die): Type {
+    const t = this.dwarf.ref(d, DW_AT.type) ?? (() => { const o = this.dwarf.ref(d, DW_AT.abstract_origin) ?? this.dwarf.ref(d, DW_AT.specification); return o ? this.dwarf.ref(o, DW_AT.type) : undefined; })();
+    return t ? this.types.read(t) : { kind: 'void' };
+  }
+
+  async read(d: Die, frame: FrameContext | undefined, mem: MemoryReader): Promise<ReadResult> {
+    const type = this.typeOfVar(d);
+    const size = sizeOf(type);
+    const u = d.unit;
+    const cv = d.get(DW_AT.const_value);
+    if (cv) {
+      if (cv.v instanceof Uint8Array) return { ok: true, type, bytes: cv.v };
+      const v = u.big(cv) ?? 0n;
+      return { ok: true, type, bytes: toBytes(v, size) };
+    }
+    const la = d.get(DW_AT.location);
+    if (!la) return { ok: false, type, reason: 'optimized out' };
+    let expr: Uint8Array | undefined;
+    if (la.cls === 'exprloc' || la.cls === 'block') expr = la.v as Uint8Array;
+    else {
+      if (!frame) return { ok: false, type, reason: 'optimized out' };
+      const pc = frame.innermost ? frame.pc : frame.pc - 1n;
+      expr = u.locationList(la).find((e) => pc >= e.lo && pc < e.hi)?.expr;
+      if (!expr) return { ok: false, type, reason: 'optimized out' };
+    }
+    const fnDie = frame ? this.sym.scopeChain(frame.innermost ? frame.pc : frame.pc - 1n).find((x) => x.tag === DW_TAG.subprogram) : undefined;
+    const ctx: ExprContext = {
+      addrSize: u.h.addrSize, little: true,
+      readReg: async (n) => frame?.regs.get(n),
+      readMem: (a, n) => mem.readMemory(a, n),
+      cfa: async () => frame?.cfa,
+      addrIndex: (i) => u.addrIndex(i),
+      entryValue: async (sub) => this.entryValue(sub, frame, mem),
+      frameBase: async () => {
+        const fb = fnDie?.get(DW_AT.frame_base);
+        if (!fb || !(fb.v instanceof Uint8Array)) return undefined;
+        const l = await evaluate(fb.v, { ...ctx, frameBase: undefined });
+        if (l.kind === 'memory') return l.addr;
+        if (l.kind === 'register') return frame?.regs.get(l.reg);
+        return undefined;
+      },
+    };
+    let loc: Location;
+    try {
+      loc = await evaluate(expr, ctx);
+    } catch (e) {
+      if (e instanceof Unavailable) return { ok: false, type, reason: 'optimized out' };
+      throw e;
+    }
+    return this.fetch(loc, type, size, frame, mem);
+  }
+
+  /**
+   * DW_OP_entry_value(DW_OP_regN): the value register N had when this frame's function was
+   * entered, found as gdb does through the caller's call site (DW_TAG_call_site at the return
+   * address) and its DW_TAG_call_site_parameter for that register, evaluated in the caller.
+   */
+  private async entryValue(sub: Uint8Array, frame: FrameContext | undefined, mem: MemoryReader): Promise<bigint | undefined> {
+    const caller = frame?.caller;
+    if (!caller || sub.length !== 1 || sub[0] < 0x50 || sub[0] > 0x6f) return undefined;
+    const reg = sub[0] - 0x50;
+    const chain = this.sym.scopeChain(caller.pc - 1n);
+    const fn = chain.find((x) => x.tag === DW_TAG.subprogram);
+    if (!fn) return undefined;
+    const u = fn.unit;
+    const sites: Die[] = [];
+    const walk = (d: Die, depth: number) => { for (const c of d.children) { if (c.tag === DW_TAG.call_site || c.tag === DW_TAG.GNU_call_site) sites.push(c); else if (depth < 16) walk(c, depth + 1); } };
+    walk(fn, 0);
+    const site = sites.find((s) => (u.addr(s.get(DW_AT_call_return_pc)) ?? u.addr(s.get(DW_AT.low_pc))) === caller.pc);
+    if (!site) return undefined;
+    for (const p of site.children) {
+      const l = p.get(DW_AT.location);
+      if (!(l?.v instanceof Uint8Array) || l.v.length !== 1 || l.v[0] !== 0x50 + reg) continue;
+      const val = p.get(DW_AT_call_value) ?? p.get(DW_AT_GNU_call_site_value);
+      if (!(val?.v instanceof Uint8Array)) return undefined;
+      const ctx: ExprContext = {
+        addrSize: u.h.addrSize, little: true,
+        readReg: async (n) => caller.regs.get(n),
+        readMem: (a, n) => mem.readMemory(a, n),
+        cfa: async () => caller.cfa,
+        addrIndex: (i) => u.addrIndex(i),
+        entryValue: async (s2) => this.entryValue(s2, caller, mem),
+      };
+      const loc = await evaluate(val.v, ctx);
+      if (loc.kind === 'memory') return loc.addr; // a DWARF expression value (not a location)
+      if (loc.kind === 'value') return loc.value;
+      if (loc.kind === 'register') return caller.regs.get(loc.reg);
+      return undefined;
+    }
+    return undefined;
+  }
+
+  private async fetch(loc: Location, type: Type, size: number, frame: FrameContext | undefined, mem: MemoryReader): Promise<ReadResult> {
+    switch (loc.kind) {
+      case 'memory': {
+        const b = await mem.readMemory(loc.addr, size);
+        if (!b) return { ok: false, type, reason: `cannot access memory at address 0x${loc.addr.toString(16)}` };
+        return { ok: true, type, bytes: b, address: loc.addr };
+      }
+      case 'register': {
+        const v = frame?.regs.get(loc.reg);
+        if (v === undefined) return { ok: false, type, reason: 'optimized out' };
+        return { ok: true, type, bytes: toBytes(v, size) };
+      }
+      case 'value': return { ok: true, type, bytes: toBytes(loc.value, size) };
+      case 'implicit': return { ok: true, type, bytes: loc.bytes };
+      case 'optimizedOut': return { ok: false, type, reason: 'optimized out' };
+      case 'pieces': {
+        const out = new Uint8Array(size);
+        let off = 0;
+        for (const p of loc.pieces) {
+          const r = await this.fetch(p.loc, type, p.size, frame, mem);
+          if (!r.ok) return { ok: false, type, reason: r.reason };
+          out.set(r.bytes.subarray(0, Math.min(p.size, size - off)), off);
+          off += p.size;
+        }
+        return { ok: true, type, bytes: out };
+      }
+    }
+  }
+
+  /** `print NAME` as gdb shows the value (without the `$1 = `). */
+  async print(d: Die, frame: FrameContext | undefined, mem: MemoryReader, fmt: FormatContext): Promise<string> {
+    const r = await this.read(d, frame, mem);
+    if (!r.ok) return r.reason === 'optimized out' ? '<optimized out>' : `<error: ${r.reason}>`;
+    return formatValue(r.type, r.bytes, fmt, true);
+  }
+}
+
+export function toBytes(v: bigint, size: number): Uint8Array {
+  const out = new Uint8Array(Math.max(size, 0));
+  let x = BigInt.asUintN(64, v);
+  for (let i = 0; i < out.length && i < 8; i++) { out[i] = Number(x & 0xffn); x >>= 8n; }
+  return out;
+}
