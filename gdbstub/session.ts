@@ -8,7 +8,7 @@ import { errorReply, PacketError } from './errors';
 import type { StubHost } from './host';
 import { lookupPacket } from './packets/table';
 import type { Reply, SessionState, StubContext } from './packets/types';
-import { asciiToHex, latin1, regToHex } from './rsp/encoding';
+import { latin1, regToHex, toHex } from './rsp/encoding';
 import { encodePacket, FrameDecoder, type FrameEvent } from './rsp/framing';
 import { formatThreadId, PID } from './threads';
 
@@ -218,7 +218,7 @@ export class StubSession {
       consoleOutput: (text) => {
         const bytes = new TextEncoder().encode(text);
         const chunk = Math.floor((host.options.packetSize - 16) / 2);
-        for (let i = 0; i < bytes.length; i += chunk) this.send('O' + asciiToHex(latin1.decode(bytes.subarray(i, i + chunk))));
+        for (let i = 0; i < bytes.length; i += chunk) this.send('O' + toHex(bytes.subarray(i, i + chunk)));
       },
       afterReply: (fn) => { this.afterReplyFns.push(fn); },
       disconnect: (how) => this.release(how).then(() => { if (how === 'kill') this.sink.end(); }),

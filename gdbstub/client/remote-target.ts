@@ -130,7 +130,14 @@ export class RemoteTarget implements Target {
     this.mode = 'step';
     this.runState = 'running';
     const ev = this.nextStop();
-    await this.conn.resume(`vCont;s:${tid}`);
+    if (this.stubFeatures.has('vContSupported')) await this.conn.resume(`vCont;s:${tid}`);
+    else {
+      // A stub without vCont: select the thread for c/s, then the legacy step.
+      this.runState = 'paused';
+      if ((await this.request(`Hc${tid}`)) !== 'OK') throw new TargetError(`the remote stub cannot select thread ${tid}`, 'bad-hart');
+      this.runState = 'running';
+      await this.conn.resume('s');
+    }
     return ev;
   }
 

@@ -315,6 +315,11 @@ describe('gdbstub packets', () => {
       assert.doesNotMatch(text, /reboot|halt/, 'no MachineControl: reboot and halt are not offered');
     });
 
+    it('sends non-ASCII output as its UTF-8 bytes, once encoded', async () => {
+      const replies = await h.packet(`qRcmd,${hexOf('pagetable \u00e9')}`);
+      assert.equal(Buffer.from(replies[0].slice(1), 'hex').toString('utf8'), 'pagetable: address "\u00e9" is not a number (decimal or 0x hex)\n');
+    });
+
     it('says so for an unknown command', async () => {
       const replies = await h.packet(`qRcmd,${hexOf('frobnicate')}`);
       assert.match(unhex(replies[0].slice(1)), /unknown monitor command "frobnicate"/);
