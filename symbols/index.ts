@@ -3,7 +3,7 @@
 // errors (and any other exception caused by hostile input) and answers with a partial result;
 // problems are collected in `warnings`.
 import { ByteSource, bufferSource } from './bytes';
-import { WarningSink, Warning } from './errors';
+import { WarningSink, Warning, SymbolsError as SymbolsErrorClass } from './errors';
 import { ElfFile, SHF_EXECINSTR } from './elf/elf';
 import { placeRelocatable, SectionAddresses } from './elf/relocate';
 import { Dwarf } from './dwarf/dwarf';
@@ -16,6 +16,7 @@ import { Frame, Unwinder, UnwindOptions } from './unwind';
 import { MemoryReader, RegisterSet } from './target';
 import { FrameContext, Variables } from './values/variables';
 import { FormatContext } from './values/format';
+import { ExpressionEvaluator } from './cexpr/evaluate';
 
 export { SymbolsError } from './errors';
 export type { Warning } from './errors';
@@ -111,6 +112,25 @@ export class SymbolFile {
     if (!s || (s.size > 0n && addr >= s.address + s.size)) return undefined;
     if (!this.elf?.sections.some((x) => (x.flags & 2n) && addr >= x.addr && addr < x.addr + BigInt(x.size))) return undefined;
     return s.offset === 0n ? `<${s.name}>` : `<${s.name}+${s.offset}>`;
+  }
+
+  private exprEval?: ExpressionEvaluator;
+
+  /**
+   * Evaluates a C expression in a frame and prints the result as gdb's `print` does; errors
+   * (unknown symbol, bad syntax, unreadable memory) come back as gdb-style messages.
+   */
+  async printExpression(src: string, frame: FrameContext | undefined, mem: MemoryReader, readNamedRegister?: (name: string) => Promise<bigint | undefined>): Promise<{ ok: boolean; text: string }> {
+    try {
+      if (!this.dwarf || !this.variables) return { ok: false, text: 'No symbol table is loaded.' };
+      this.exprEval ??= new ExpressionEvaluator(this.dwarf, this.variables);
+      const fmt: FormatContext = { symbolize: (a) => this.symbolText(a), readMemory: (a, n) => mem.readMemory(a, n) };
+      return { ok: true, text: await this.exprEval.print(src, { frame, mem, fmt, readNamedRegister }) };
+    } catch (e) {
+      if (e instanceof SymbolsErrorClass) return { ok: false, text: e.message };
+      this.warnings.caught(`expression ${src}`, e);
+      return { ok: false, text: 'internal error' };
+    }
   }
 
   /** `print NAME` in a frame (undefined frame: globals only), as gdb shows the value. */

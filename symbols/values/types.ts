@@ -15,7 +15,7 @@ export type Type =
   | { kind: 'array'; element: Type; count?: number }
   | { kind: 'typedef'; name: string; target: Type }
   | { kind: 'qualified'; qualifier: 'const' | 'volatile' | 'restrict' | 'atomic'; target: Type }
-  | { kind: 'function'; ret: Type; params: Type[]; varargs: boolean };
+  | { kind: 'function'; ret: Type; params: Type[]; varargs: boolean; prototyped?: boolean };
 
 export const VOID: Type = { kind: 'void' };
 
@@ -108,7 +108,7 @@ export class TypeReader {
       case DW_TAG.atomic_type: t = { kind: 'qualified', qualifier: 'atomic', target: sub() }; break;
       case DW_TAG.subroutine_type: case DW_TAG.subprogram: {
         const params = d.children.filter((c) => c.tag === DW_TAG.formal_parameter).map((c) => this.typeOf(c));
-        t = { kind: 'function', ret: sub(), params, varargs: d.children.some((c) => c.tag === DW_TAG.unspecified_parameters) };
+        t = { kind: 'function', ret: sub(), params, varargs: d.children.some((c) => c.tag === DW_TAG.unspecified_parameters), prototyped: !!d.get(DW_AT.prototyped) };
         break;
       }
       case DW_TAG.unspecified_type: t = VOID; break;
@@ -159,6 +159,11 @@ export function typeName(t: Type, inner = ''): string {
     case 'struct': case 'union': return join(`${t.kind} ${t.name ?? '{...}'}`, inner);
     case 'enum': return join(`enum ${t.name ?? '{...}'}`, inner);
     case 'qualified': {
+      // gdb spells qualifiers in a fixed order (const before volatile) whatever the DWARF nesting
+      const quals = new Set<string>();
+      let q: Type = t;
+      while (q.kind === 'qualified') { quals.add(q.qualifier); q = q.target; }
+      if (q.kind !== 'pointer') return `${['const', 'volatile', 'restrict', 'atomic'].filter((x) => quals.has(x)).join(' ')} ${typeName(q, inner)}`;
       const s = t.target;
       if (s.kind === 'pointer') return typeName(s, `* ${t.qualifier}${inner ? ' ' + inner.replace(/^\* ?/, '*') : ''}`.replace('* ' + t.qualifier + ' *', '* ' + t.qualifier + ' *'));
       return `${t.qualifier} ${typeName(s, inner)}`;
@@ -172,7 +177,7 @@ export function typeName(t: Type, inner = ''): string {
     case 'array': return typeName(t.element, `${inner}[${t.count ?? ''}]`);
     case 'function': {
       const ps = t.params.map((p) => typeName(p)).concat(t.varargs ? ['...'] : []);
-      return typeName(t.ret, `${inner}(${ps.length ? ps.join(', ') : 'void'})`);
+      return typeName(t.ret, `${inner}(${ps.length ? ps.join(', ') : t.prototyped ? 'void' : ''})`);
     }
   }
 }

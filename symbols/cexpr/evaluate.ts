@@ -1,0 +1,291 @@
+// Evaluates parsed C expressions against the program's DWARF in a frame, reading memory and
+// registers through the target readers, with C's integer promotions and pointer arithmetic,
+// and prints results as gdb's `print` does.
+import { SymbolsError } from '../errors';
+import { DW_AT, DW_ATE, DW_TAG } from '../dwarf/constants';
+import { Dwarf } from '../dwarf/dwarf';
+import { Die } from '../dwarf/info';
+import { MemoryReader } from '../target';
+import { FormatContext, formatValue, le } from '../values/format';
+import { sizeOf, strip, Type, typeName, VOID } from '../values/types';
+import { FrameContext, toBytes, Variables } from '../values/variables';
+import { XREG } from '../disasm/riscv';
+import { Expr, parseExpression, TypeName } from './parse';
+
+export interface Value { type: Type; bytes: Uint8Array; address?: bigint }
+
+const base = (name: string, size: number, encoding: number): Type => ({ kind: 'base', name, size, encoding });
+const INT = base('int', 4, DW_ATE.signed), UINT = base('unsigned int', 4, DW_ATE.unsigned);
+const LONG = base('long', 8, DW_ATE.signed), ULONG = base('unsigned long', 8, DW_ATE.unsigned);
+const CHAR = base('char', 1, DW_ATE.signed_char);
+const BASE_TYPES: Record<string, Type> = {
+  int: INT, 'signed int': INT, signed: INT, unsigned: UINT, 'unsigned int': UINT, long: LONG, 'long int': LONG, 'signed long': LONG,
+  'unsigned long': ULONG, 'long unsigned int': ULONG, 'unsigned long int': ULONG, 'long long': LONG, 'unsigned long long': ULONG,
+  char: CHAR, 'signed char': CHAR, 'unsigned char': base('unsigned char', 1, DW_ATE.unsigned_char), short: base('short', 2, DW_ATE.signed),
+  'unsigned short': base('unsigned short', 2, DW_ATE.unsigned), _Bool: base('_Bool', 1, DW_ATE.boolean), void: VOID,
+  float: base('float', 4, DW_ATE.float), double: base('double', 8, DW_ATE.float),
+};
+const ptrTo = (t: Type): Type => ({ kind: 'pointer', size: 8, target: () => t });
+const FUNC_PTR: Type = ptrTo({ kind: 'function', ret: VOID, params: [], varargs: false });
+const VOID_PTR = ptrTo(VOID);
+
+export interface EvalEnv {
+  frame?: FrameContext;
+  mem: MemoryReader;
+  fmt: FormatContext;
+  /** Extra registers by name (CSRs such as satp), when the target can read them. */
+  readNamedRegister?: (name: string) => Promise<bigint | undefined>;
+}
+
+export class ExpressionEvaluator {
+  private enumerators?: Map<string, { value: bigint; type: Die }>;
+  constructor(private readonly dwarf: Dwarf, private readonly vars: Variables) {}
+
+  isTypeName = (name: string): boolean => this.dwarf.byName(name).some((d) => d.tag === DW_TAG.typedef || d.tag === DW_TAG.base_type);
+
+  async evaluateText(src: string, env: EvalEnv): Promise<Value> {
+    return this.eval(parseExpression(src, this.isTypeName), env);
+  }
+
+  /** `print EXPR` text (without `$1 = `). */
+  async print(src: string, env: EvalEnv): Promise<string> {
+    const v = await this.evaluateText(src, env);
+    const s = strip(v.type);
+    if (s.kind === 'function') {
+      const a = v.address ?? 0n;
+      const sym = env.fmt.symbolize(a);
+      return `{${typeName(s)}} 0x${a.toString(16)}${sym ? ' ' + sym : ''}`;
+    }
+    return formatValue(v.type, v.bytes, env.fmt, true);
+  }
+
+  resolveType(tn: TypeName): Type {
+    let t: Type | undefined = BASE_TYPES[tn.base];
+    if (!t) {
+      const m = /^(struct|union|enum) (\w+)$/.exec(tn.base);
+      const tag = m ? { struct: DW_TAG.structure_type, union: DW_TAG.union_type, enum: DW_TAG.enumeration_type }[m[1] as 'struct'] : DW_TAG.typedef;
+      const name = m ? m[2] : tn.base;
+      const cands = this.dwarf.byName(name).filter((d) => d.tag === tag || (!m && d.tag === DW_TAG.base_type));
+      const d = cands.find((x) => !x.get(DW_AT.declaration)) ?? cands[0];
+      if (!d) throw new SymbolsError(`No ${m ? m[1] : 'type'} named ${name}.`);
+      t = this.vars.types.read(d);
+    }
+    for (let i = 0; i < tn.pointers; i++) t = ptrTo(t);
+    return t;
+  }
+
+  private intVal(t: Type, v: bigint): Value { return { type: t, bytes: toBytes(v, sizeOf(t)) }; }
+
+  /** The value as an integer (signed or unsigned per its type). */
+  toInt(v: Value): bigint {
+    const s = strip(v.type);
+    const raw = le(v.bytes, 0, Math.min(8, v.bytes.length));
+    if (s.kind === 'base') {
+      if (s.encoding === DW_ATE.float) {
+        const f = s.size === 4 ? new DataView(new Uint32Array([Number(raw)]).buffer).getFloat32(0, true) : new DataView(new BigUint64Array([raw]).buffer).getFloat64(0, true);
+        return BigInt(Math.trunc(f));
+      }
+      return s.encoding === DW_ATE.signed || s.encoding === DW_ATE.signed_char ? BigInt.asIntN(s.size * 8, raw) : raw;
+    }
+    if (s.kind === 'enum') return s.signed ? BigInt.asIntN(s.size * 8, raw) : raw;
+    if (s.kind === 'array' && v.address !== undefined) return v.address; // arrays decay to pointers
+    return raw;
+  }
+
+  private isUnsigned(t: Type): boolean {
+    const s = strip(t);
+    return s.kind === 'pointer' || (s.kind === 'base' && (s.encoding === DW_ATE.unsigned || s.encoding === DW_ATE.unsigned_char || s.encoding === DW_ATE.boolean));
+  }
+
+  private async load(t: Type, addr: bigint, env: EvalEnv): Promise<Value> {
+    const n = sizeOf(t);
+    const b = await env.mem.readMemory(addr, n);
+    if (!b) throw new SymbolsError(`Cannot access memory at address 0x${addr.toString(16)}`);
+    return { type: t, bytes: b, address: addr };
+  }
+
+  private async eval(e: Expr, env: EvalEnv): Promise<Value> {
+    switch (e.k) {
+      case 'num': {
+        const t = e.long ? (e.unsigned ? ULONG : LONG) : e.unsigned ? UINT : INT;
+        return this.intVal(t, e.v);
+      }
+      case 'char': return this.intVal(CHAR, BigInt(e.v));
+      case 'id': return this.identifier(e.name, env);
+      case 'reg': return this.register(e.name, env);
+      case 'member': {
+        let obj = await this.eval(e.obj, env);
+        if (e.arrow) obj = await this.deref(obj, env);
+        const s = strip(obj.type);
+        if (s.kind !== 'struct' && s.kind !== 'union') throw new SymbolsError(`Attempt to extract a component of a value that is not a structure${e.arrow ? ' pointer' : ''}.`);
+        const m = s.members().find((x) => x.name === e.name);
+        if (!m) throw new SymbolsError(`There is no member named ${e.name}.`);
+        if (m.bitSize !== undefined) {
+          const bo = m.bitOffset ?? 0;
+          let v = (le(obj.bytes, m.offset, obj.bytes.length - m.offset) >> BigInt(bo)) & ((1n << BigInt(m.bitSize)) - 1n);
+          const ms = strip(m.type);
+          if ((ms.kind === 'base' && ms.encoding === DW_ATE.signed) || (ms.kind === 'enum' && ms.signed)) v = BigInt.asIntN(m.bitSize, v);
+          return this.intVal(m.type, v);
+        }
+        const n = sizeOf(m.type);
+        return { type: m.type, bytes: obj.bytes.subarray(m.offset, m.offset + n), address: obj.address !== undefined ? obj.address + BigInt(m.offset) : undefined };
+      }
+      case 'index': {
+        const obj = await this.eval(e.obj, env);
+        const i = this.toInt(await this.eval(e.index, env));
+        const s = strip(obj.type);
+        if (s.kind === 'array') {
+          const es = sizeOf(s.element);
+          const off = Number(i) * es;
+          if (off >= 0 && off + es <= obj.bytes.length) return { type: s.element, bytes: obj.bytes.subarray(off, off + es), address: obj.address !== undefined ? obj.address + BigInt(off) : undefined };
+          if (obj.address === undefined) throw new SymbolsError('no such vector element');
+          return this.load(s.element, obj.address + BigInt(off), env);
+        }
+        if (s.kind === 'pointer') { const t = s.target(); return this.load(t, this.toInt(obj) + i * BigInt(sizeOf(t)), env); }
+        throw new SymbolsError('cannot subscript something of type `' + typeName(obj.type) + "'");
+      }
+      case 'unary': {
+        if (e.op === '&') {
+          const v = await this.eval(e.e, env);
+          if (v.address === undefined) throw new SymbolsError('Attempt to take address of value not located in memory.');
+          return this.intVal(ptrTo(v.type), v.address);
+        }
+        const v = await this.eval(e.e, env);
+        if (e.op === '*') return this.deref(v, env);
+        const x = this.toInt(v);
+        const t = this.promote(v.type);
+        if (e.op === '-') return this.intVal(t, -x);
+        if (e.op === '+') return this.intVal(t, x);
+        if (e.op === '~') return this.intVal(t, ~x);
+        return this.intVal(INT, x === 0n ? 1n : 0n);
+      }
+      case 'cast': {
+        const t = this.resolveType(e.type);
+        const v = await this.eval(e.e, env);
+        const s = strip(t);
+        if (s.kind === 'struct' || s.kind === 'union' || s.kind === 'array') throw new SymbolsError('Invalid cast.');
+        return this.intVal(t, this.toInt(v));
+      }
+      case 'sizeofType': return this.intVal(ULONG, BigInt(sizeOf(this.resolveType(e.type))));
+      case 'sizeof': return this.intVal(ULONG, BigInt(sizeOf((await this.eval(e.e, env)).type)));
+      case 'binary': return this.binary(e.op, e.l, e.r, env);
+    }
+  }
+
+  private promote(t: Type): Type {
+    const s = strip(t);
+    const n = sizeOf(t);
+    if (s.kind === 'pointer') return t;
+    if (n < 4) return INT;
+    if (n === 4) return this.isUnsigned(t) ? UINT : INT;
+    return this.isUnsigned(t) ? ULONG : LONG;
+  }
+
+  private async deref(v: Value, env: EvalEnv): Promise<Value> {
+    const s = strip(v.type);
+    if (s.kind === 'array') return { type: s.element, bytes: v.bytes.subarray(0, sizeOf(s.element)), address: v.address };
+    if (s.kind === 'function') return v;
+    if (s.kind !== 'pointer') throw new SymbolsError('Attempt to take contents of a non-pointer value.');
+    const t = s.target();
+    if (strip(t).kind === 'void') throw new SymbolsError('Attempt to take contents of a non-pointer value.');
+    if (strip(t).kind === 'function') return { type: t, bytes: new Uint8Array(0), address: this.toInt(v) };
+    return this.load(t, this.toInt(v), env);
+  }
+
+  private async binary(op: string, le_: Expr, re: Expr, env: EvalEnv): Promise<Value> {
+    if (op === '&&' || op === '||') {
+      const l = this.toInt(await this.eval(le_, env)) !== 0n;
+      if (op === '&&' && !l) return this.intVal(INT, 0n);
+      if (op === '||' && l) return this.intVal(INT, 1n);
+      return this.intVal(INT, this.toInt(await this.eval(re, env)) !== 0n ? 1n : 0n);
+    }
+    const l = await this.eval(le_, env), r = await this.eval(re, env);
+    if (op === '@') {
+      const n = Number(this.toInt(r));
+      if (l.address === undefined) throw new SymbolsError('Only values in memory can be extended with \'@\'.');
+      if (n <= 0 || n > 100000) throw new SymbolsError('Invalid number ' + n + ' of repetitions.');
+      return this.load({ kind: 'array', element: l.type, count: n }, l.address, env);
+    }
+    const ls = strip(l.type), rs = strip(r.type);
+    const lp = ls.kind === 'pointer' || ls.kind === 'array', rp = rs.kind === 'pointer' || rs.kind === 'array';
+    const elemSize = (s: Type) => BigInt(Math.max(1, sizeOf(s.kind === 'pointer' ? s.target() : s.kind === 'array' ? s.element : VOID)));
+    const ptrType = (s: Type, v: Value) => (s.kind === 'array' ? ptrTo(s.element) : v.type);
+    const a = this.toInt(l), b = this.toInt(r);
+    if ((op === '+' || op === '-') && lp && !rp) return this.intVal(ptrType(ls, l), op === '+' ? a + b * elemSize(ls) : a - b * elemSize(ls));
+    if (op === '+' && rp && !lp) return this.intVal(ptrType(rs, r), b + a * elemSize(rs));
+    if (op === '-' && lp && rp) return this.intVal(LONG, (a - b) / elemSize(ls));
+    const lt = this.promote(l.type), rt = this.promote(r.type);
+    const size = Math.max(sizeOf(lt), sizeOf(rt));
+    const unsigned = (sizeOf(lt) === size && this.isUnsigned(lt)) || (sizeOf(rt) === size && this.isUnsigned(rt));
+    const t = size === 8 ? (unsigned ? ULONG : LONG) : unsigned ? UINT : INT;
+    const norm = (x: bigint) => (unsigned ? BigInt.asUintN(size * 8, x) : BigInt.asIntN(size * 8, x));
+    const x = norm(a), y = norm(b);
+    switch (op) {
+      case '+': return this.intVal(t, x + y);
+      case '-': return this.intVal(t, x - y);
+      case '*': return this.intVal(t, x * y);
+      case '/': if (y === 0n) throw new SymbolsError('Division by zero'); return this.intVal(t, x / y);
+      case '%': if (y === 0n) throw new SymbolsError('Division by zero'); return this.intVal(t, x % y);
+      case '<<': return this.intVal(this.promote(l.type), a << b);
+      case '>>': return this.intVal(this.promote(l.type), a >> b);
+      case '&': return this.intVal(t, x & y);
+      case '|': return this.intVal(t, x | y);
+      case '^': return this.intVal(t, x ^ y);
+      case '<': return this.intVal(INT, x < y ? 1n : 0n);
+      case '>': return this.intVal(INT, x > y ? 1n : 0n);
+      case '<=': return this.intVal(INT, x <= y ? 1n : 0n);
+      case '>=': return this.intVal(INT, x >= y ? 1n : 0n);
+      case '==': return this.intVal(INT, x === y ? 1n : 0n);
+      case '!=': return this.intVal(INT, x !== y ? 1n : 0n);
+    }
+    throw new SymbolsError(`unsupported operator ${op}`);
+  }
+
+  private async identifier(name: string, env: EvalEnv): Promise<Value> {
+    const pc = env.frame ? (env.frame.innermost ? env.frame.pc : env.frame.pc - 1n) : undefined;
+    const d = this.vars.lookup(name, pc);
+    if (d) {
+      const r = await this.vars.read(d, env.frame, env.mem);
+      if (!r.ok) throw new SymbolsError(r.reason === 'optimized out' ? 'value has been optimized out' : r.reason);
+      return { type: r.type, bytes: r.bytes, address: r.address };
+    }
+    const en = this.enumerator(name);
+    if (en) { const t = this.vars.types.read(en.type); return this.intVal(t, en.value); }
+    const fn = this.dwarf.byName(name).find((x) => x.tag === DW_TAG.subprogram && x.unit.ranges(x).length);
+    if (fn) return { type: this.vars.types.read(fn), bytes: new Uint8Array(0), address: fn.unit.ranges(fn)[0][0] };
+    throw new SymbolsError(`No symbol "${name}" in current context.`);
+  }
+
+  private enumerator(name: string): { value: bigint; type: Die } | undefined {
+    if (!this.enumerators) {
+      this.enumerators = new Map();
+      for (const u of this.dwarf.units) {
+        const visit = (d: Die, depth: number) => {
+          for (const c of d.children) {
+            if (c.tag === DW_TAG.enumeration_type) for (const en of c.children) { if (en.tag === DW_TAG.enumerator && en.name && !this.enumerators!.has(en.name)) this.enumerators!.set(en.name, { value: u.big(en.get(DW_AT.const_value)) ?? 0n, type: c }); }
+            else if (depth < 2 && (c.tag === DW_TAG.typedef || c.tag === DW_TAG.structure_type)) visit(c, depth + 1);
+          }
+        };
+        try { visit(u.root(), 0); } catch { /* partial */ }
+      }
+    }
+    return this.enumerators.get(name);
+  }
+
+  private async register(name: string, env: EvalEnv): Promise<Value> {
+    const f = env.frame;
+    if (name === 'pc') { if (!f) throw new SymbolsError('No registers.'); return this.intVal(FUNC_PTR, f.pc); }
+    const alias: Record<string, string> = { fp: 's0' };
+    const idx = XREG.indexOf(alias[name] ?? name);
+    const xi = /^x([0-9]|[12][0-9]|3[01])$/.exec(name);
+    const reg = idx >= 0 ? idx : xi ? Number(xi[1]) : -1;
+    if (reg >= 0) {
+      const v = reg === 0 ? 0n : f?.regs.get(reg);
+      if (v === undefined) throw new SymbolsError(f ? `value is not available` : 'No registers.');
+      return this.intVal(reg === 1 ? FUNC_PTR : [2, 3, 4, 8].includes(reg) ? VOID_PTR : LONG, v);
+    }
+    const v = await env.readNamedRegister?.(name);
+    if (v === undefined) throw new SymbolsError(`Invalid register \`${name}'`);
+    return this.intVal(LONG, v);
+  }
+}
