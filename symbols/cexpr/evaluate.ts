@@ -252,7 +252,11 @@ export class ExpressionEvaluator {
     const en = this.enumerator(name);
     if (en) { const t = this.vars.types.read(en.type); return this.intVal(t, en.value); }
     const fn = this.dwarf.byName(name).find((x) => x.tag === DW_TAG.subprogram && x.unit.ranges(x).length);
-    if (fn) return { type: this.vars.types.read(fn), bytes: new Uint8Array(0), address: fn.unit.ranges(fn)[0][0] };
+    if (fn) {
+      // an out-of-line instance of an inline function keeps its type in the abstract DIE
+      const src = this.dwarf.ref(fn, DW_AT.abstract_origin) ?? this.dwarf.ref(fn, DW_AT.specification) ?? fn;
+      return { type: this.vars.types.read(src), bytes: new Uint8Array(0), address: fn.unit.ranges(fn)[0][0] };
+    }
     throw new SymbolsError(`No symbol "${name}" in current context.`);
   }
 

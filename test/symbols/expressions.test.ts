@@ -19,7 +19,7 @@ const EXPRS = [
 
 describe('symbols: C expressions vs gdb print on QEMU', function () {
   this.timeout(120000);
-  for (const v of [VARIANTS[0], VARIANTS[3]]) {
+  for (const v of [VARIANTS[0], VARIANTS[3], VARIANTS[4]]) {
     it(`${EXPRS.length + 2} expressions at list_walk's call (${v.opt} ${v.dwarf})`, async () => {
       const elf = buildCorpus(v);
       const f = openFile(elf);
