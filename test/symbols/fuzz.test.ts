@@ -9,6 +9,17 @@ import { SymbolFile } from '../../symbols';
 import { ElfFile } from '../../symbols/elf/elf';
 import { bufferSource } from '../../symbols/bytes';
 
+/** A stack that reads as a repeating pattern, so unwinding and value printing have data. */
+const fakeMemory = { readMemory: async (addr: bigint, size: number) => (size > 4096 ? undefined : new Uint8Array(size).map((_, i) => Number((addr + BigInt(i)) & 0xffn))) };
+const fakeRegs = { pc: 0x80000100n, regs: new Map<number, bigint>(Array.from({ length: 32 }, (_, i) => [i, 0x80002000n + BigInt(i * 8)] as [number, bigint])) };
+
+async function exerciseRuntime(f: SymbolFile): Promise<void> {
+  const frames = await f.frames(fakeRegs, fakeMemory, { maxFrames: 16 });
+  await f.backtrace(fakeRegs, fakeMemory, { maxFrames: 16 });
+  for (const e of ['procs[1]', '*proc_list', 'matrix[1][2] + sizeof(struct proc)', 'greeting', 'origin', '$pc']) await f.printExpression(e, frames[0], fakeMemory);
+  await f.printVariable('procs', frames[0], fakeMemory);
+}
+
 function exercise(bytes: Uint8Array): SymbolFile {
   const f = SymbolFile.open(bytes, { name: 'fuzz.elf' });
   for (const pc of [0x80000000n, 0x80000010n, 0x80000100n, 0x80000200n, 0x800002a0n, 0n, 0xffffffffffffffffn]) {
@@ -35,7 +46,7 @@ describe('symbols: fuzzed and truncated inputs', function () {
     for (const b of seeds) assert.deepEqual(exercise(b).warningList, []);
   });
 
-  it('3000 mutated inputs: no escaping throw, no internal error', () => {
+  it('3000 mutated inputs: no escaping throw, no internal error', async () => {
     let s = 0xc0ffee;
     const rnd = (n: number) => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return s % n; };
     const internal: string[] = [];
@@ -62,6 +73,7 @@ describe('symbols: fuzzed and truncated inputs', function () {
       let f: SymbolFile;
       try {
         f = exercise(b);
+        if (i % 3 === 0) await exerciseRuntime(f);
       } catch (e) {
         assert.fail(`case ${i}: a throw escaped the API: ${(e as Error).stack}`);
       }
