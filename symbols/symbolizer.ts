@@ -1,7 +1,7 @@
 // Address <-> source queries over one ELF file and its DWARF, with gdb's rules:
 // address -> function+offset, file, line and the chain of inlined calls; file:line -> every
 // address where a breakpoint belongs; function -> after-prologue address.
-import { ElfFile, ElfSymbol, SHN_UNDEF, STT_FUNC, STT_NOTYPE, STT_OBJECT } from './elf/elf';
+import { ElfFile, ElfSymbol, SHF_EXECINSTR, SHN_UNDEF, STT_FUNC, STT_NOTYPE, STT_OBJECT } from './elf/elf';
 import { DW_AT, DW_TAG } from './dwarf/constants';
 import { Dwarf } from './dwarf/dwarf';
 import { Die, Unit } from './dwarf/info';
@@ -195,6 +195,12 @@ export class Symbolizer {
     const s = this.symbolAt(pc);
     if (s && (s.size === 0n || pc < s.address + s.size)) return { name: s.name, lo: s.address, hi: s.address + s.size, offset: s.offset };
     return undefined;
+  }
+
+  /** Whether addr lies in a function the DWARF knows or in an executable section (not data that happens to have a symbol). */
+  isCode(addr: bigint): boolean {
+    if (this.dwarf.functionAt(addr)) return true;
+    return this.elf.sections.some((s) => (s.flags & BigInt(SHF_EXECINSTR)) !== 0n && s.size > 0 && addr >= s.addr && addr < s.addr + BigInt(s.size));
   }
 
   /** Innermost-first chain of DIEs (inlined subroutines, then the concrete function) containing pc. */

@@ -110,7 +110,10 @@ export class Unwinder {
     // No CFI: the frame-pointer convention, if s0 looks like a frame pointer into the stack.
     const fp = cur.regs.get(DWARF_FP), sp = cur.regs.get(DWARF_SP);
     if (fp !== undefined && sp !== undefined && fp > sp && fp - sp < 0x100000n && (fp & 7n) === 0n) {
-      const ra = await read8(fp - 8n), prevFp = await read8(fp - 16n);
+      let ra = await read8(fp - 8n), prevFp = await read8(fp - 16n);
+      const isCode = (a: bigint | undefined) => a !== undefined && this.sym.isCode(a - 1n);
+      // A leaf function saves only the caller's fp (at fp-8); its return address is still in ra.
+      if (innermost && !isCode(ra) && isCode(cur.regs.get(DWARF_RA))) { prevFp = ra; ra = cur.regs.get(DWARF_RA); }
       if (ra !== undefined && prevFp !== undefined) {
         const regs = new Map(cur.regs);
         regs.set(DWARF_SP, fp); regs.set(DWARF_FP, prevFp); regs.set(DWARF_RA, ra);

@@ -2,6 +2,9 @@
 // unwinder (CFI, reading registers and stack memory through gdb) must give the same frames
 // as gdb's `bt`: function names (inlined frames included), files, lines and pcs.
 import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { SymbolFile } from '../../symbols';
 import { buildCorpus, openFile, VARIANTS } from './support/corpus';
 import { LiveSession } from './support/live';
 
@@ -24,9 +27,43 @@ for (const v of VARIANTS) {
         const regs = await live.registers();
         const got = (await f.backtrace(regs, live.memory, { stopAt: ['main'] })).map((x) => `${x.function} ${x.file}:${x.line} ${hex(x.pc)}`);
         assert.ok(want.length >= 2, `gdb gave ${want.length} frames`);
+        assert.ok(want[0].startsWith(stop + ' '), `stopped at ${want[0]}, not in ${stop}`);
         assert.deepEqual(got, want);
         assert.deepEqual(f.warningList, []);
       });
     }
   });
 }
+
+describe('symbols: frame-pointer fallback and trap-frame hook (O0 build with .debug_frame removed)', function () {
+  this.timeout(120000);
+  const elf = buildCorpus(VARIANTS[0]);
+  const stripped = elf.replace(/\.elf$/, '-nocfi.elf');
+  execFileSync('riscv64-unknown-elf-objcopy', ['--remove-section=.debug_frame', elf, stripped]);
+  const f = SymbolFile.open(new Uint8Array(readFileSync(stripped)), { name: stripped });
+  let live: LiveSession;
+  before(async () => { live = await LiveSession.start(elf); });
+  after(async () => { await live?.close(); });
+
+  for (const stop of ['visit_sum', 'corpus_stop']) {
+    it(`without CFI, frame pointers give gdb's backtrace at ${stop}`, async () => {
+      await live.runTo(stop);
+      const want = (await live.backtrace()).map((x) => `${x.func} ${x.file}:${x.line} ${hex(x.addr)}`);
+      const got = (await f.backtrace(await live.registers(), live.memory, { stopAt: ['main'] })).map((x) => `${x.function} ${x.file}:${x.line} ${hex(x.pc)}`);
+      assert.ok(want.length >= 3);
+      assert.ok(want[0].startsWith(stop + ' '), `stopped at ${want[0]}, not in ${stop}`);
+      assert.deepEqual(got, want);
+    });
+  }
+
+  it('a trap-frame hook switches to the interrupted context it supplies', async () => {
+    const regs = await live.registers();
+    const mainPc = f.afterPrologue('main')!;
+    const frames = await f.unwinder!.machineFrames(regs, live.memory, {
+      trapFrame: async (_fr, name) => (name === 'corpus_stop' ? { pc: mainPc, regs: new Map([[2, 0x80001000n]]) } : undefined),
+      stopAt: ['main'],
+    });
+    assert.deepEqual(frames.map((x) => `${x.how} ${f.functionAt(x.pc)?.name}`), ['innermost corpus_stop', `trap main`]);
+    assert.equal(frames[1].pc, mainPc);
+  });
+});

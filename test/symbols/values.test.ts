@@ -8,6 +8,9 @@ import { LiveSession } from './support/live';
 
 const STOPS = ['set_name', 'visit_sum', 'shape_mix', 'corpus_stop'];
 const GLOBALS = ['procs', 'proc_list', 'sink', 'greeting', 'buffer', 'matrix', 'favourite', 'origin', 'corpus_stack_top_ptr', 'limit', 'counter'];
+// File statics defined in several units: C scoping decides only inside one of those units;
+// elsewhere gdb's choice is arbitrary (its manual says to write 'file.c'::name), so not compared.
+const STATIC_IN: Record<string, string[]> = { counter: ['main.c', 'list.c'] };
 
 for (const v of VARIANTS) {
   describe(`symbols: values vs gdb print on QEMU (${v.opt} ${v.dwarf})`, function () {
@@ -22,6 +25,8 @@ for (const v of VARIANTS) {
     for (const stop of STOPS) {
       it(`at ${stop}: locals, parameters (frames 0 and 1) and globals`, async () => {
         await live.runTo(stop);
+        const top = (await live.backtrace())[0];
+        assert.equal(top.func, stop);
         const regs = await live.registers();
         const frames = await f.frames(regs, live.memory, { stopAt: ['main'] });
         const bad: string[] = [];
@@ -39,6 +44,7 @@ for (const v of VARIANTS) {
         }
         await live.gdb.command('-stack-select-frame 0');
         for (const n of GLOBALS) {
+          if (STATIC_IN[n] && !STATIC_IN[n].some((file) => top.file?.endsWith('/' + file))) continue;
           const want = (await live.gdb.console(`print ${n}`)).replace(/^\$\d+ = /, '').trim();
           const got = await f.printVariable(n, frames[0], live.memory);
           stats.total++;

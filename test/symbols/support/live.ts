@@ -36,8 +36,9 @@ export class LiveSession {
     }
   }
 
-  /** Sets a breakpoint on `loc` and continues to it; resolves with the *stopped record. */
+  /** Replaces all breakpoints by one on `loc` and continues to it; resolves with the *stopped record. */
   async runTo(loc: string): Promise<unknown> {
+    await this.gdb.command('-break-delete');
     await this.gdb.command(`-break-insert ${loc}`);
     this.gdb.clearStops();
     await this.gdb.command('-exec-continue');
