@@ -19,6 +19,8 @@ export interface RunOptions {
   startPaused: boolean;
   /** gdb stub listen address (tcp::PORT, tcp:HOST:PORT, unix:PATH). */
   gdb?: string;
+  /** Where the stub opens when attached later (SIGUSR1 or Ctrl-A G); default tcp::1234. */
+  gdbLater: string;
   /** Print instruction count, wall time and MIPS on exit (stderr). */
   stats: boolean;
   /** Stop after this many instructions (testing, benches). */
@@ -44,13 +46,16 @@ export const USAGE = `usage: kwb run [options]
   --append "ARGS"      kernel command line (FDT /chosen/bootargs)
   -S                   start paused, waiting for a debugger
   --gdb ADDR           gdb stub: tcp::1234, tcp:127.0.0.1:1234 or unix:/path
+  --gdb-later ADDR     where the stub opens when attached later, by Ctrl-A G or
+                       kill -USR1 <kwb pid> (default tcp::1234)
   --stats              print instructions, time and MIPS when the machine stops
   --max-insns N        stop after N instructions
   --ignore-fault-loop  keep running when the guest takes the same trap forever
-Console: the terminal is the serial port; Ctrl-A X quits, Ctrl-A H lists the keys.
+Console: the terminal is the serial port; Ctrl-A X quits, Ctrl-A G opens the gdb stub,
+Ctrl-A H lists the keys.
 Exit status: the guest's poweroff code; 2 for bad options or input files.`;
 
-const FLAGS_WITH_VALUE = new Set(['kernel', 'bios', 'drive', 'mem', 'm', 'smp', 'append', 'gdb', 'max-insns']);
+const FLAGS_WITH_VALUE = new Set(['kernel', 'bios', 'drive', 'mem', 'm', 'smp', 'append', 'gdb', 'gdb-later', 'max-insns']);
 const FLAGS_BOOL = new Set(['S', 'drive-write', 'stats', 'ignore-fault-loop', 'help', 'h', 'version']);
 
 export function parseSize(text: string, flag: string): number {
@@ -72,7 +77,7 @@ function parseCount(text: string, flag: string, min: number, max: number): numbe
 
 export function parseArgs(argv: string[]): ParsedCommand {
   const run: RunOptions = {
-    bios: 'none', drives: [], driveWrite: false, memoryBytes: 128 << 20, smp: 1,
+    bios: 'none', drives: [], driveWrite: false, memoryBytes: 128 << 20, smp: 1, gdbLater: 'tcp::1234',
     startPaused: false, stats: false, ignoreFaultLoop: false,
   };
   let command: ParsedCommand['command'] = 'run';
@@ -110,6 +115,7 @@ export function parseArgs(argv: string[]): ParsedCommand {
       case 'append': run.append = value; break;
       case 'S': run.startPaused = true; break;
       case 'gdb': run.gdb = checkListen(value!, arg); break;
+      case 'gdb-later': run.gdbLater = checkListen(value!, arg); break;
       case 'stats': run.stats = true; break;
       case 'max-insns': run.maxInstructions = parseCount(value!, arg, 1, Number.MAX_SAFE_INTEGER); break;
       case 'ignore-fault-loop': run.ignoreFaultLoop = true; break;

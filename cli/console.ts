@@ -1,5 +1,5 @@
 // The terminal as the machine's serial console, with QEMU's escape key: Ctrl-A X quits,
-// Ctrl-A H lists the keys, Ctrl-A A sends a literal Ctrl-A. Raw mode when stdin is a TTY,
+// Ctrl-A G opens the gdb stub, Ctrl-A H lists the keys, Ctrl-A A sends a literal Ctrl-A. Raw mode when stdin is a TTY,
 // restored on every exit path.
 
 export interface ConsoleHandlers {
@@ -8,6 +8,8 @@ export interface ConsoleHandlers {
   quit(): void;
   /** Ctrl-A S: print machine statistics. */
   stats?(): void;
+  /** Ctrl-A G: open the gdb stub (attach a debugger later). */
+  gdb?(): void;
 }
 
 const CTRL_A = 0x01;
@@ -41,7 +43,8 @@ export class Console {
         this.escape = false;
         const c = String.fromCharCode(b).toLowerCase();
         if (c === 'x') { this.flush(out); this.handlers.quit(); return; }
-        if (c === 'h') { this.message('Ctrl-A X  quit\r\nCtrl-A S  statistics\r\nCtrl-A A  send Ctrl-A\r\nCtrl-A H  this help'); continue; }
+        if (c === 'h') { this.message('Ctrl-A X  quit\r\nCtrl-A S  statistics\r\nCtrl-A G  open the gdb stub\r\nCtrl-A A  send Ctrl-A\r\nCtrl-A H  this help'); continue; }
+        if (c === 'g') { this.handlers.gdb?.(); continue; }
         if (c === 's') { this.handlers.stats?.(); continue; }
         if (b === CTRL_A || c === 'a') { out.push(CTRL_A); continue; }
         continue; // unknown escape: ignored, as QEMU does

@@ -16,7 +16,6 @@ import { SerialOut } from './serial-out';
 
 const VERSION = 'kwb 0.1.0 (Kernel Workbench)';
 /** Where `kill -USR1` opens the gdb stub of a machine started without --gdb. */
-const ATTACH_LATER_ADDRESS = 'tcp::1234';
 
 class InputError extends Error {}
 
@@ -70,6 +69,7 @@ async function run(o: RunOptions): Promise<void> {
     input: (bytes) => machine.sendInput(bytes),
     quit: () => finish(0, 'quit (Ctrl-A X)'),
     stats: () => console_.message(statsLine()),
+    gdb: () => attachLater(),
   });
 
   function statsLine(): string {
@@ -128,13 +128,18 @@ async function run(o: RunOptions): Promise<void> {
   if (o.gdb) {
     try { await openGdb(o.gdb); } catch (e) { fail((e as Error).message); }
   }
-  process.on('SIGUSR1', () => { void openGdb(ATTACH_LATER_ADDRESS).catch((e) => process.stderr.write(`kwb: ${(e as Error).message}\n`)); });
+  // Attaching later (UML's "attach gdb to the kernel"): the running machine opens its stub.
+  function attachLater(): void {
+    if (gdb) { process.stderr.write(`kwb: gdb stub already listening on ${gdb.address}\n`); return; }
+    void openGdb(o.gdbLater).catch((e) => process.stderr.write(`kwb: ${(e as Error).message}\n`));
+  }
+  process.on('SIGUSR1', attachLater);
   process.on('SIGTERM', () => finish(143));
   if (!process.stdin.isTTY) process.on('SIGINT', () => finish(130));
 
   console_.start();
   if (o.startPaused) {
-    process.stderr.write(`kwb: paused before the first instruction; ${o.gdb ? 'waiting for gdb' : `attach with kill -USR1 ${process.pid} (gdb stub on ${ATTACH_LATER_ADDRESS})`}\n`);
+    process.stderr.write(`kwb: paused before the first instruction; ${o.gdb ? 'waiting for gdb' : `attach with Ctrl-A G or kill -USR1 ${process.pid} (gdb stub on ${o.gdbLater})`}\n`);
   } else {
     await machine.resume();
   }

@@ -25,6 +25,8 @@ describe('cli: kwb arguments', () => {
   it('normalises gdb listen addresses', () => {
     assert.equal(parseArgs(['--kernel', 'k', '--gdb', '1234']).run.gdb, 'tcp::1234');
     assert.equal(parseArgs(['--kernel', 'k', '--gdb', 'unix:/tmp/s']).run.gdb, 'unix:/tmp/s');
+    assert.equal(parseArgs(['--kernel', 'k']).run.gdbLater, 'tcp::1234');
+    assert.equal(parseArgs(['--kernel', 'k', '--gdb-later', '2345']).run.gdbLater, 'tcp::2345');
   });
   const bad: [string[], RegExp][] = [
     [['--kernel', 'k', '--frobnicate'], /unknown option '--frobnicate'/],
@@ -36,6 +38,7 @@ describe('cli: kwb arguments', () => {
     [['run'], /no kernel given/],
     [['fly'], /unknown command 'fly'/],
     [['--kernel', 'k', '--gdb', 'http://x'], /not a listen address/],
+    [['--kernel', 'k', '--gdb-later', 'nowhere'], /--gdb-later: 'nowhere' is not a listen address/],
     [['--kernel', 'k', '-S=1'], /takes no value/],
   ];
   for (const [argv, re] of bad) {

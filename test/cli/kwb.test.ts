@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
 import { buildGuest, CACHE_DIR, REPO_ROOT } from '../support/toolchain';
+import { GdbMi } from '../support/gdb-mi';
 
 const KWB = join(CACHE_DIR, 'kwb-under-test.js');
 const guest = (name: string) => buildGuest([join(__dirname, 'guests', `${name}.S`)], { name: `cli-${name}` });
@@ -92,5 +93,52 @@ describe('cli: kwb run', function () {
       p.on('exit', (s) => { clearTimeout(t); resolve(s); });
     });
     assert.equal(status, 0);
+  });
+
+  it('attaches gdb later (SIGUSR1, then Ctrl-A G), and a detached machine keeps running for the next gdb', async () => {
+    const elf = guest('spin');
+    const p = spawn('node', [KWB, '--kernel', elf, '--gdb-later', 'tcp::0'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = ''; let err = '';
+    p.stdout.on('data', (d) => { out += d; });
+    p.stderr.on('data', (d) => { err += d; });
+    const until = async (what: () => boolean, desc: string) => {
+      for (let t = 0; !what(); t += 50) {
+        if (t > 30_000) throw new Error(`timed out waiting for ${desc}; stdout: ${out}; stderr: ${err}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    let gdb: GdbMi | undefined;
+    try {
+      await until(() => out.includes('spinning'), 'the guest');
+      assert.doesNotMatch(err, /listening/, 'no stub before it is asked for');
+      p.kill('SIGUSR1');
+      await until(() => /gdb stub listening on tcp:[\d.]+:\d+/.test(err), 'the stub');
+      const port = /gdb stub listening on tcp:[\d.]+:(\d+)/.exec(err)![1];
+      gdb = await GdbMi.start({ file: elf });
+      const count = async () => Number(/instructions: (\d+)/.exec(await gdb!.console('monitor info'))![1]);
+      await gdb.command(`-target-select remote 127.0.0.1:${port}`);
+      // stopped where the guest spins: a jump to itself
+      const insn = await gdb.console('x/i $pc');
+      const m = /(0x[0-9a-f]+)[^:]*:\s+j\s+(0x[0-9a-f]+)/.exec(insn);
+      assert.ok(m && BigInt(m[1]) === BigInt(m[2]), `a jump to itself: ${insn}`);
+      const first = await count();
+      await gdb.command('-target-detach');
+      await new Promise((r) => setTimeout(r, 500));
+      await gdb.command(`-target-select remote 127.0.0.1:${port}`);
+      const second = await count();
+      assert.ok(second > first, `the machine ran between the two attaches (${first} then ${second} instructions)`);
+      await gdb.command('-target-detach');
+      p.stdin.write('\x01g');
+      await until(() => /already listening/.test(err), 'Ctrl-A G to answer');
+      p.stdin.write('\x01x');
+      const status = await new Promise<number | null>((resolve) => {
+        if (p.exitCode !== null) { resolve(p.exitCode); return; }
+        p.on('exit', (s) => resolve(s));
+      });
+      assert.equal(status, 0);
+    } finally {
+      await gdb?.close();
+      if (p.exitCode === null) p.kill('SIGKILL');
+    }
   });
 });
