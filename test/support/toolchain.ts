@@ -2,7 +2,7 @@
 // into a cache keyed by the sources and flags, so repeated runs reuse the ELF.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
@@ -35,7 +35,7 @@ export function buildGuest(sources: string[], opts: BuildOptions = {}): string {
   if (existsSync(out)) return out;
   const tmp = `${out}.${process.pid}.tmp`;
   execFileSync(`${CROSS}gcc`, [...flags, '-o', tmp, ...sources], { stdio: ['ignore', 'pipe', 'pipe'] });
-  writeFileSync(out, readFileSync(tmp));
+  renameSync(tmp, out); // atomic: a concurrent test process sees the whole ELF or none
   return out;
 }
 
