@@ -20,6 +20,8 @@ describe('emulator/machine: debugging', () => {
       assert.ok(e, 'stopped');
       assert.deepEqual(e.reason, { kind: 'breakpoint', hart: 0, pc: func });
       assert.equal(await m.readRegister(0, REG_PC), func);
+      // the k-th call (s0 counts finished calls): resuming ran on, never re-hit in place
+      assert.equal(await m.readRegister(0, regX(8)), BigInt(k));
     }
     await m.removeBreakpoint(func);
     const e = m.runUntilStop(1_000_000);
