@@ -71,6 +71,8 @@ export class Machine implements Target {
   private current: Hart | undefined;
   private readonly runStart: number[] = [];
   private rr = 0;
+  /** The hart that ran last (what a pause reports). */
+  private lastHart = 0;
 
   private runState: TargetState = 'paused';
   private stopReason: StopReason | undefined;
@@ -213,6 +215,7 @@ export class Machine implements Target {
         const ran = h.run(q);
         this.current = undefined;
         this.runStart[h.id] = h.instret;
+        this.lastHart = h.id;
         if (ran > longest) longest = ran;
         const r = this.hartStop(h);
         if (r) { this.units += longest; return r; }
@@ -244,6 +247,13 @@ export class Machine implements Target {
       return this.takeStop();
     }
     return undefined;
+  }
+
+  /** A pause names the hart that ran last (the one a Ctrl-C interrupted), unless it sleeps in WFI and another does not. */
+  private pauseReason(): StopReason {
+    let h = this.harts[this.lastHart] ?? this.harts[0];
+    if (h.waiting) h = this.harts.find((x) => !x.waiting) ?? h;
+    return { kind: 'pause', hart: h.id, pc: pcToBig(h.pc) };
   }
 
   private takeStop(): StopReason {
@@ -335,11 +345,11 @@ export class Machine implements Target {
   private slice(): void {
     this.sliceScheduled = false;
     if (this.runState !== 'running') return;
-    if (this.pauseWanted) { this.finish({ kind: 'pause', hart: 0, pc: pcToBig(this.harts[0].pc) }); return; }
+    if (this.pauseWanted) { this.finish(this.pauseReason()); return; }
     const r = this.runSteps(Infinity, performance.now() + SLICE_MS);
-    if (r === 'idle') { this.idle = true; if (this.pauseWanted) this.finish({ kind: 'pause', hart: 0, pc: pcToBig(this.harts[0].pc) }); return; }
+    if (r === 'idle') { this.idle = true; if (this.pauseWanted) this.finish(this.pauseReason()); return; }
     if (r) { this.finish(r); return; }
-    if (this.pauseWanted) { this.finish({ kind: 'pause', hart: 0, pc: pcToBig(this.harts[0].pc) }); return; }
+    if (this.pauseWanted) { this.finish(this.pauseReason()); return; }
     this.kick();
   }
 
@@ -356,12 +366,12 @@ export class Machine implements Target {
 
   pause(): Promise<StopEvent> {
     if (this.runState !== 'running') {
-      return Promise.resolve(this.event({ kind: 'pause', hart: 0, pc: pcToBig(this.harts[0].pc) }));
+      return Promise.resolve(this.event(this.pauseReason()));
     }
     return new Promise((resolve) => {
       this.pauseWaiters.push(resolve);
       this.pauseWanted = true;
-      if (this.idle) this.finish({ kind: 'pause', hart: 0, pc: pcToBig(this.harts[0].pc) });
+      if (this.idle) this.finish(this.pauseReason());
     });
   }
 

@@ -28,6 +28,17 @@ describe('emulator/machine: run control', () => {
     assert.equal(events.length, 2);
   });
 
+  it('a pause names the hart that was running (hart 1 spins while hart 0 sleeps in WFI)', async () => {
+    const { m, sym } = machineFor('spin-hart1.S', { smp: 2 });
+    await m.resume();
+    await sleep(50);
+    const e = await m.pause();
+    assert.equal(e.reason.kind, 'pause');
+    assert.equal(e.reason.kind === 'pause' && e.reason.hart, 1);
+    const pc = e.reason.kind === 'pause' ? e.reason.pc : -1n;
+    assert.ok(pc >= sym('spin') && pc < sym('spin') + 8n, `pc 0x${pc.toString(16)} is hart 1's loop`);
+  });
+
   it('reports poweroff to listeners and ends in state exited', async () => {
     const out: number[] = [];
     const { m } = machineFor('ticks.S', { serial: { output: (b) => out.push(b) } });
