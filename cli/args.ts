@@ -21,6 +21,8 @@ export interface RunOptions {
   gdb?: string;
   /** Where the stub opens when attached later (SIGUSR1 or Ctrl-A G); default tcp::1234. */
   gdbLater: string;
+  /** What time does while every hart waits: 'sleep' follows real time, 'skip' jumps ahead. */
+  idle: 'sleep' | 'skip';
   /** Print instruction count, wall time and MIPS on exit (stderr). */
   stats: boolean;
   /** Stop after this many instructions (testing, benches). */
@@ -48,6 +50,9 @@ export const USAGE = `usage: kwb run [options]
   --gdb ADDR           gdb stub: tcp::1234, tcp:127.0.0.1:1234 or unix:/path
   --gdb-later ADDR     where the stub opens when attached later, by Ctrl-A G or
                        kill -USR1 <kwb pid> (default tcp::1234)
+  --idle sleep|skip    when every hart waits in WFI: sleep (default) lets virtual time
+                       run no faster than real time (an idle guest uses no CPU); skip
+                       jumps to the next timer event at once (batch runs, benches)
   --stats              print instructions, time and MIPS when the machine stops
   --max-insns N        stop after N instructions
   --ignore-fault-loop  keep running when the guest takes the same trap forever
@@ -55,7 +60,7 @@ Console: the terminal is the serial port; Ctrl-A X quits, Ctrl-A G opens the gdb
 Ctrl-A H lists the keys.
 Exit status: the guest's poweroff code; 2 for bad options or input files.`;
 
-const FLAGS_WITH_VALUE = new Set(['kernel', 'bios', 'drive', 'mem', 'm', 'smp', 'append', 'gdb', 'gdb-later', 'max-insns']);
+const FLAGS_WITH_VALUE = new Set(['kernel', 'bios', 'drive', 'mem', 'm', 'smp', 'append', 'gdb', 'gdb-later', 'idle', 'max-insns']);
 const FLAGS_BOOL = new Set(['S', 'drive-write', 'stats', 'ignore-fault-loop', 'help', 'h', 'version']);
 
 export function parseSize(text: string, flag: string): number {
@@ -77,7 +82,7 @@ function parseCount(text: string, flag: string, min: number, max: number): numbe
 
 export function parseArgs(argv: string[]): ParsedCommand {
   const run: RunOptions = {
-    bios: 'none', drives: [], driveWrite: false, memoryBytes: 128 << 20, smp: 1, gdbLater: 'tcp::1234',
+    bios: 'none', drives: [], driveWrite: false, memoryBytes: 128 << 20, smp: 1, gdbLater: 'tcp::1234', idle: 'sleep',
     startPaused: false, stats: false, ignoreFaultLoop: false,
   };
   let command: ParsedCommand['command'] = 'run';
@@ -116,6 +121,10 @@ export function parseArgs(argv: string[]): ParsedCommand {
       case 'S': run.startPaused = true; break;
       case 'gdb': run.gdb = checkListen(value!, arg); break;
       case 'gdb-later': run.gdbLater = checkListen(value!, arg); break;
+      case 'idle':
+        if (value !== 'sleep' && value !== 'skip') throw new UsageError(`${arg}: '${value}' is not sleep or skip`);
+        run.idle = value;
+        break;
       case 'stats': run.stats = true; break;
       case 'max-insns': run.maxInstructions = parseCount(value!, arg, 1, Number.MAX_SAFE_INTEGER); break;
       case 'ignore-fault-loop': run.ignoreFaultLoop = true; break;

@@ -55,7 +55,7 @@ async function run(o: RunOptions): Promise<void> {
   try {
     machine = new Machine({
       kernel, kernelName: o.kernel, firmware, drives, memoryBytes: o.memoryBytes, smp: o.smp,
-      append: o.append, serial,
+      append: o.append, serial, idle: o.idle,
     });
   } catch (e) {
     if (e instanceof ElfError || e instanceof MachineError) fail(e.message);

@@ -1,6 +1,7 @@
 // The in-process machine: harts, bus and the `virt` board put together, run in slices so a
 // pause is honoured within 50 ms, in virtual time (mtime advances with retired instructions;
-// when every hart waits in WFI time jumps to the next deadline), deterministically (harts take
+// when every hart waits in WFI time jumps to the next deadline, at once or, with idle 'sleep',
+// once real time has caught up), deterministically (harts take
 // turns with a fixed quantum). It implements the Target seam: registers, memory in three
 // address spaces, breakpoints and watchpoints kept here (guest memory is never patched), and
 // stop events (breakpoint, watchpoint, step, pause, poweroff, reboot, fault-loop).
@@ -24,6 +25,10 @@ const QUANTUM_1 = 20000;
 const QUANTUM_SMP = 2000;
 /** Wall-clock length of one run slice before yielding to the host's event loop. */
 const SLICE_MS = 10;
+/** Instruction units per millisecond of nominal time (10 MHz timebase x INSNS_PER_TICK). */
+const UNITS_PER_MS = 10_000 * INSNS_PER_TICK;
+/** How far virtual time may lag real time before an idle machine stops catching up. */
+const MAX_LAG_UNITS = 50 * UNITS_PER_MS;
 /** Firmware and kernel placement with firmware (QEMU's layout). */
 const KERNEL_WITH_FIRMWARE = 0x8020_0000;
 
@@ -42,6 +47,13 @@ export interface MachineOptions {
   /** Kernel command line (the FDT's /chosen/bootargs). */
   append?: string;
   serial?: SerialHost;
+  /**
+   * When every hart waits in WFI while the machine runs (resume()): 'skip' (default) jumps
+   * to the next timer event at once; 'sleep' lets virtual time run no faster than real time,
+   * so an idle guest costs no CPU and its sleep(1) takes a second. The instructions retired
+   * between events are the same either way; synchronous runs (runFor) always skip.
+   */
+  idle?: 'skip' | 'sleep';
 }
 
 export class MachineError extends Error {
@@ -78,6 +90,12 @@ export class Machine implements Target {
   private stopReason: StopReason | undefined;
   private pauseWanted = false;
   private idle = false;
+  private readonly idleMode: 'skip' | 'sleep';
+  /** Virtual time (units) and wall time (ms) at the last resume: idle sleeping keeps virtual <= real. */
+  private syncUnits = 0;
+  private syncWall = 0;
+  private sleepMs = 0;
+  private sleepTimer: ReturnType<typeof setTimeout> | undefined;
   private sliceScheduled = false;
   private readonly listeners = new Set<(e: StopEvent) => void>();
   private pauseWaiters: ((e: StopEvent) => void)[] = [];
@@ -88,6 +106,7 @@ export class Machine implements Target {
 
   constructor(opts: MachineOptions = {}) {
     this.opts = opts;
+    this.idleMode = opts.idle ?? 'skip';
     const memoryBytes = opts.memoryBytes ?? 128 * 1024 * 1024;
     const smp = opts.smp ?? 1;
     if (!Number.isInteger(smp) || smp < 1 || smp > 8) throw new MachineError(`--smp ${smp}: between 1 and 8 harts`);
@@ -224,6 +243,10 @@ export class Machine implements Target {
       this.rr = (this.rr + 1) % n;
       if (!anyRan) {
         if (deadline === Infinity) return 'idle';
+        if (wallDeadline !== Infinity && this.idleMode === 'sleep') {
+          const wait = this.idleWaitMs(deadline);
+          if (wait > 0) { this.sleepMs = wait; return 'idle'; }
+        }
         this.units = Math.max(this.units, deadline);
       } else {
         this.units += longest;
@@ -232,6 +255,14 @@ export class Machine implements Target {
       if ((++rounds & 7) === 0 && wallDeadline !== Infinity && performance.now() > wallDeadline) return undefined;
     }
     return undefined;
+  }
+
+  /** How long an idle machine waits before virtual time may reach `deadline` (0: now). */
+  private idleWaitMs(deadline: number): number {
+    const wall = performance.now();
+    let allowed = this.syncUnits + (wall - this.syncWall) * UNITS_PER_MS;
+    if (allowed > this.units + MAX_LAG_UNITS) { this.syncUnits = this.units; this.syncWall = wall; allowed = this.units; }
+    return deadline <= allowed ? 0 : (deadline - allowed) / UNITS_PER_MS;
   }
 
   /** A reason this hart stopped the machine (breakpoint, watchpoint, fault loop), if any. */
@@ -332,11 +363,14 @@ export class Machine implements Target {
     this.prepareResume();
     this.runState = 'running';
     this.pauseWanted = false;
+    // time spent paused (in a debugger) is not time the guest sees pass
+    this.syncUnits = this.units; this.syncWall = performance.now();
     this.kick();
   }
 
   private kick(): void {
     this.idle = false;
+    this.cancelSleep();
     if (this.sliceScheduled) return;
     this.sliceScheduled = true;
     schedule(() => this.slice());
@@ -346,14 +380,25 @@ export class Machine implements Target {
     this.sliceScheduled = false;
     if (this.runState !== 'running') return;
     if (this.pauseWanted) { this.finish(this.pauseReason()); return; }
+    this.sleepMs = 0;
     const r = this.runSteps(Infinity, performance.now() + SLICE_MS);
-    if (r === 'idle') { this.idle = true; if (this.pauseWanted) this.finish(this.pauseReason()); return; }
+    if (r === 'idle') {
+      this.idle = true;
+      if (this.pauseWanted) { this.finish(this.pauseReason()); return; }
+      if (this.sleepMs > 0) this.sleepTimer = setTimeout(() => { this.sleepTimer = undefined; this.kick(); }, Math.max(1, Math.ceil(this.sleepMs)));
+      return;
+    }
     if (r) { this.finish(r); return; }
     if (this.pauseWanted) { this.finish(this.pauseReason()); return; }
     this.kick();
   }
 
+  private cancelSleep(): void {
+    if (this.sleepTimer !== undefined) { clearTimeout(this.sleepTimer); this.sleepTimer = undefined; }
+  }
+
   private finish(reason: StopReason): void {
+    this.cancelSleep();
     this.runState = reason.kind === 'poweroff' ? 'exited' : 'paused';
     this.pauseWanted = false;
     this.idle = false;

@@ -26,6 +26,8 @@ describe('cli: kwb arguments', () => {
     assert.equal(parseArgs(['--kernel', 'k', '--gdb', '1234']).run.gdb, 'tcp::1234');
     assert.equal(parseArgs(['--kernel', 'k', '--gdb', 'unix:/tmp/s']).run.gdb, 'unix:/tmp/s');
     assert.equal(parseArgs(['--kernel', 'k']).run.gdbLater, 'tcp::1234');
+    assert.equal(parseArgs(['--kernel', 'k']).run.idle, 'sleep');
+    assert.equal(parseArgs(['--kernel', 'k', '--idle', 'skip']).run.idle, 'skip');
     assert.equal(parseArgs(['--kernel', 'k', '--gdb-later', '2345']).run.gdbLater, 'tcp::2345');
   });
   const bad: [string[], RegExp][] = [
@@ -39,6 +41,7 @@ describe('cli: kwb arguments', () => {
     [['fly'], /unknown command 'fly'/],
     [['--kernel', 'k', '--gdb', 'http://x'], /not a listen address/],
     [['--kernel', 'k', '--gdb-later', 'nowhere'], /--gdb-later: 'nowhere' is not a listen address/],
+    [['--kernel', 'k', '--idle', 'fast'], /--idle: 'fast' is not sleep or skip/],
     [['--kernel', 'k', '-S=1'], /takes no value/],
   ];
   for (const [argv, re] of bad) {

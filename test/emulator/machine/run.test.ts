@@ -28,6 +28,21 @@ describe('emulator/machine: run control', () => {
     assert.equal(events.length, 2);
   });
 
+  it('idle: skip runs virtual time ahead of real time; sleep never lets it get ahead', async () => {
+    for (const idle of ['skip', 'sleep'] as const) {
+      const { m } = machineFor('metronome.S', { idle });
+      const t0 = performance.now();
+      await m.resume();
+      await sleep(300);
+      await m.pause();
+      const wall = (performance.now() - t0) / 1000, virt = m.mtime() / 1e7;
+      const ticks = await m.readRegister(0, 8);
+      assert.ok(ticks >= 1n, `${idle}: the timer kept waking the hart (${ticks} ticks)`);
+      if (idle === 'skip') assert.ok(virt > wall, `skip: ${virt} s virtual after ${wall} s`);
+      else assert.ok(virt <= wall + 0.06, `sleep: ${virt} s virtual after only ${wall} s`);
+    }
+  });
+
   it('a pause names the hart that was running (hart 1 spins while hart 0 sleeps in WFI)', async () => {
     const { m, sym } = machineFor('spin-hart1.S', { smp: 2 });
     await m.resume();
