@@ -201,7 +201,7 @@ export class Csrs {
       case CSR.satp: {
         const mode = hi >>> 28;
         if (mode !== 0 && mode !== 8) return;
-        hi &= 0xf0000fff; // ASID hard-wired to zero
+        // 16 ASID bits kept, as on QEMU; the TLB is not tagged by ASID, so every write flushes it
         s[2 * n] = lo; s[2 * n + 1] = hi;
         h.flushTlb();
         return;
