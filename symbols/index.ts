@@ -108,10 +108,18 @@ export class SymbolFile {
 
   /** gdb's `<symbol+offset>` for an address inside a code or data symbol (decimal offset). */
   symbolText(addr: bigint): string | undefined {
-    const s = this.symbolAt(addr);
-    if (!s || (s.size > 0n && addr >= s.address + s.size)) return undefined;
-    if (!this.elf?.sections.some((x) => (x.flags & 2n) && addr >= x.addr && addr < x.addr + BigInt(x.size))) return undefined;
-    return s.offset === 0n ? `<${s.name}>` : `<${s.name}+${s.offset}>`;
+    return this.guard('symbol lookup', undefined, () => {
+      const sec = this.elf?.sections.find((x) => (x.flags & 2n) && addr >= x.addr && addr < x.addr + BigInt(x.size));
+      if (!sec) return undefined;
+      // code: the function or symbol containing addr; data: gdb's minimal-symbol rules
+      let s: SymbolAt | undefined;
+      if (sec.flags & BigInt(SHF_EXECINSTR)) {
+        s = this.symbolizer?.symbolAt(addr);
+        if (s && s.size > 0n && addr >= s.address + s.size) s = undefined;
+      } else s = this.symbolizer?.dataSymbolAt(addr);
+      if (!s) return undefined;
+      return s.offset === 0n ? `<${s.name}>` : `<${s.name}+${s.offset}>`;
+    });
   }
 
   private exprEval?: ExpressionEvaluator;

@@ -24,6 +24,9 @@ export interface SymbolAt { name: string; offset: bigint; address: bigint; size:
 export interface SubfileLines { path: string; entries: LineEntry[] }
 interface UnitLines { entries: LineEntry[]; subfiles: SubfileLines[] }
 
+/** An ELF symbol's name as gdb shows it: without the `.N` that gcc appends to local statics and clones. */
+export function displayName(name: string): string { return name.replace(/\.\d+$/, ''); }
+
 export class Symbolizer {
   private unitLines = new Map<Unit, UnitLines>();
   private elfSyms?: ElfSymbol[];
@@ -173,8 +176,42 @@ export class Symbolizer {
       const rank = (x: ElfSymbol) => (x.type === STT_FUNC || x.type === STT_OBJECT ? 2 : 0) + (x.bind === 1 ? 1 : 0);
       if (rank(s) > rank(pick)) pick = s;
     }
-    // do not attribute addresses far past a sized symbol's end to it if it is the last one in a section
-    return { name: pick.name, offset: addr - pick.value, address: pick.value, size: pick.size };
+    return { name: displayName(pick.name), offset: addr - pick.value, address: pick.value, size: pick.size };
+  }
+
+  /**
+   * The symbol gdb names for a data address in `<symbol+offset>` (its minimal-symbol rules):
+   * only symbols of the section holding addr count; from the last one at or below addr, sized
+   * symbols win over zero-sized ones (the nearest zero-sized one is kept as a fallback); a sized
+   * symbol that ends at or below addr gives the fallback or nothing; and a zero-sized symbol
+   * outside code is never printed (linker-script labels like `kernel_text_end`, assembly labels).
+   */
+  dataSymbolAt(addr: bigint): SymbolAt | undefined {
+    const sec = this.elf.sections.find((s) => (s.flags & 2n) !== 0n && s.size > 0 && addr >= s.addr && addr < s.addr + BigInt(s.size));
+    if (!sec) return undefined;
+    const syms = this.symbolsSorted();
+    let lo = 0, hi = syms.length - 1, i = -1;
+    while (lo <= hi) { const mid = (lo + hi) >> 1; if (syms[mid].value <= addr) { i = mid; lo = mid + 1; } else hi = mid - 1; }
+    // at one address gdb sorts by name and scans from the last
+    const v = i >= 0 ? syms[i].value : 0n;
+    let j = i;
+    while (j >= 0 && syms[j].value === v) j--;
+    const cands = syms.slice(j + 1, i + 1).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    let zero: ElfSymbol | undefined, pick: ElfSymbol | undefined;
+    const visit = (s: ElfSymbol): boolean => {
+      if (s.shndx !== sec.index) return false;
+      if (s.size === 0n) { zero ??= s; return false; }
+      pick = s;
+      return true;
+    };
+    let done = false;
+    for (let k = cands.length - 1; k >= 0 && !done; k--) done = visit(cands[k]);
+    for (let k = j; k >= 0 && !done; k--) done = visit(syms[k]);
+    if (pick && addr >= pick.value + pick.size) pick = zero;
+    pick ??= zero;
+    if (!pick) return undefined;
+    if (pick.size === 0n && (sec.flags & 4n) === 0n) return undefined;
+    return { name: displayName(pick.name), offset: addr - pick.value, address: pick.value, size: pick.size };
   }
 
   /** The address of a named ELF symbol. */

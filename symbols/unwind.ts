@@ -109,7 +109,7 @@ export class Unwinder {
     }
     // No CFI: the frame-pointer convention, if s0 looks like a frame pointer into the stack.
     const fp = cur.regs.get(DWARF_FP), sp = cur.regs.get(DWARF_SP);
-    if (fp !== undefined && sp !== undefined && fp > sp && fp - sp < 0x100000n && (fp & 7n) === 0n) {
+    if (fp !== undefined && sp !== undefined && fp > sp && fp - sp < 0x100000n && (fp & 7n) === 0n && this.setsFramePointer(lookup)) {
       let ra = await read8(fp - 8n), prevFp = await read8(fp - 16n);
       const isCode = (a: bigint | undefined) => a !== undefined && this.sym.isCode(a - 1n);
       // A leaf function saves only the caller's fp (at fp-8); its return address is still in ra.
@@ -125,6 +125,36 @@ export class Unwinder {
       if (ra !== undefined) return { pc: ra, regs: new Map(cur.regs), how: 'return-address' };
     }
     return undefined;
+  }
+
+  /**
+   * Whether the function containing pc has set up its own frame pointer before pc (an
+   * `addi s0,sp,N`, `c.addi4spn s0,sp,N` or `c.mv s0,sp` in its first instructions). Without one,
+   * s0 still belongs to a caller or to an interrupted context (assembly trap entries), and
+   * following it would skip frames.
+   */
+  private setsFramePointer(pc: bigint): boolean {
+    const fn = this.sym.functionAt(pc);
+    if (!fn) return false;
+    const elf = this.sym.elf;
+    let a = fn.lo;
+    for (let n = 0; n < 64 && a <= pc; n++) {
+      const b = elf.readVirtual(a, 2);
+      if (!b || b.length < 2) return false;
+      const h = b[0] | (b[1] << 8);
+      if ((h & 3) !== 3) {
+        if ((h & 0xe01f) === 0 && (h & 0x1fe0) !== 0) return true; // c.addi4spn s0, sp, N
+        if (h === 0x840a) return true; // c.mv s0, sp
+        a += 2n;
+        continue;
+      }
+      const w = elf.readVirtual(a, 4);
+      if (!w || w.length < 4) return false;
+      const insn = (w[0] | (w[1] << 8) | (w[2] << 16) | (w[3] << 24)) >>> 0;
+      if ((insn & 0xfffff) === 0x10413) return true; // addi s0, sp, N
+      a += 4n;
+    }
+    return false;
   }
 
   /** The CFA of a frame (from its CFI row), for frame bases that use DW_OP_call_frame_cfa. */

@@ -12,7 +12,12 @@ import { FrameContext, toBytes, Variables } from '../values/variables';
 import { XREG } from '../disasm/riscv';
 import { Expr, parseExpression, TypeName } from './parse';
 
-export interface Value { type: Type; bytes: Uint8Array; address?: bigint }
+/**
+ * A value: its bytes, and its address when it lives in memory. A struct, union or array reached
+ * through a pointer is lazy (no bytes read yet), as in gdb: `p->member` reads only the member,
+ * and `&p->member` or `sizeof *p` read nothing.
+ */
+export interface Value { type: Type; bytes: Uint8Array; address?: bigint; lazy?: boolean }
 
 const base = (name: string, size: number, encoding: number): Type => ({ kind: 'base', name, size, encoding });
 const INT = base('int', 4, DW_ATE.signed), UINT = base('unsigned int', 4, DW_ATE.unsigned);
@@ -44,7 +49,15 @@ export class ExpressionEvaluator {
   isTypeName = (name: string): boolean => this.dwarf.byName(name).some((d) => d.tag === DW_TAG.typedef || d.tag === DW_TAG.base_type);
 
   async evaluateText(src: string, env: EvalEnv): Promise<Value> {
-    return this.eval(parseExpression(src, this.isTypeName), env);
+    return this.fetch(await this.eval(parseExpression(src, this.isTypeName), env), env);
+  }
+
+  /** The value with its bytes read, if it was lazy. */
+  private async fetch(v: Value, env: EvalEnv): Promise<Value> {
+    if (!v.lazy || v.address === undefined) return v;
+    const b = await env.mem.readMemory(v.address, sizeOf(v.type));
+    if (!b) throw new SymbolsError(`Cannot access memory at address 0x${v.address.toString(16)}`);
+    return { type: v.type, bytes: b, address: v.address };
   }
 
   /** `print EXPR` text (without `$1 = `). */
@@ -98,6 +111,8 @@ export class ExpressionEvaluator {
   }
 
   private async load(t: Type, addr: bigint, env: EvalEnv): Promise<Value> {
+    const k = strip(t).kind;
+    if (k === 'struct' || k === 'union' || k === 'array') return { type: t, bytes: new Uint8Array(0), address: addr, lazy: true };
     const n = sizeOf(t);
     const b = await env.mem.readMemory(addr, n);
     if (!b) throw new SymbolsError(`Cannot access memory at address 0x${addr.toString(16)}`);
@@ -120,6 +135,8 @@ export class ExpressionEvaluator {
         if (s.kind !== 'struct' && s.kind !== 'union') throw new SymbolsError(`Attempt to extract a component of a value that is not a structure${e.arrow ? ' pointer' : ''}.`);
         const m = s.members().find((x) => x.name === e.name);
         if (!m) throw new SymbolsError(`There is no member named ${e.name}.`);
+        if (obj.lazy && m.bitSize === undefined) return this.load(m.type, obj.address! + BigInt(m.offset), env);
+        obj = await this.fetch(obj, env);
         if (m.bitSize !== undefined) {
           const bo = m.bitOffset ?? 0;
           let v = (le(obj.bytes, m.offset, obj.bytes.length - m.offset) >> BigInt(bo)) & ((1n << BigInt(m.bitSize)) - 1n);
@@ -183,7 +200,7 @@ export class ExpressionEvaluator {
 
   private async deref(v: Value, env: EvalEnv): Promise<Value> {
     const s = strip(v.type);
-    if (s.kind === 'array') return { type: s.element, bytes: v.bytes.subarray(0, sizeOf(s.element)), address: v.address };
+    if (s.kind === 'array') return v.lazy ? this.load(s.element, v.address!, env) : { type: s.element, bytes: v.bytes.subarray(0, sizeOf(s.element)), address: v.address };
     if (s.kind === 'function') return v;
     if (s.kind !== 'pointer') throw new SymbolsError('Attempt to take contents of a non-pointer value.');
     const t = s.target();

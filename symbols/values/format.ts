@@ -110,7 +110,8 @@ export async function formatValue(t: Type, b: Uint8Array, ctx: FormatContext, to
       const target = strip(s.target());
       const sym = v !== 0n ? ctx.symbolize(v) : undefined;
       let text = '0x' + v.toString(16) + (sym ? ` ${sym}` : '');
-      if (isCharType(target) && v !== 0n) {
+      if (isCharType(target) && v === 0n) return text; // gdb: a null string pointer prints bare
+      if (isCharType(target)) {
         const bytes: number[] = [];
         let trunc = false;
         for (let off = 0; off < PRINT_MAX + 1; off += 64) {
@@ -142,24 +143,28 @@ export async function formatValue(t: Type, b: Uint8Array, ctx: FormatContext, to
     case 'array': {
       const el = s.element, es = sizeOf(el);
       const n = s.count ?? 0;
+      // gdb's limit of 200 elements: a run of equal elements is taken whole; as a string, each
+      // character counts once; in braces, a `<repeats N times>` block counts as 10.
+      const count = Math.min(n, es > 0 ? Math.floor(b.length / es) : 0);
       if (isCharType(el)) {
-        const bytes = Array.from(b.subarray(0, Math.min(n, PRINT_MAX)));
-        const trunc = n > PRINT_MAX;
-        // print null-stop off: a trailing NUL is the terminator and is not shown
-        if (!trunc && bytes.length && bytes[bytes.length - 1] === 0) bytes.pop();
-        return printString(bytes, trunc);
+        const all = Array.from(b.subarray(0, count));
+        if (all.length && all[all.length - 1] === 0) all.pop(); // the terminator is not shown
+        let i = 0;
+        while (i < all.length && i < PRINT_MAX) { let j = i + 1; while (j < all.length && all[j] === all[i]) j++; i = j; }
+        return printString(all.slice(0, i), i < all.length);
       }
-      const items: string[] = [];
-      for (let i = 0; i < Math.min(n, PRINT_MAX); i++) items.push(await formatValue(el, b.subarray(i * es, (i + 1) * es), ctx, false));
+      const elem = (i: number) => b.subarray(i * es, (i + 1) * es);
+      const same = (x: Uint8Array, y: Uint8Array) => x.length === y.length && x.every((v, k) => v === y[k]);
       const out: string[] = [];
-      for (let i = 0; i < items.length;) {
+      let i = 0, printed = 0;
+      while (i < count && printed < PRINT_MAX) {
         let j = i + 1;
-        while (j < items.length && items[j] === items[i]) j++;
-        if (j - i > REPEAT_THRESHOLD) out.push(`${items[i]} <repeats ${j - i} times>`);
-        else for (let k = i; k < j; k++) out.push(items[k]);
-        i = j;
+        while (j < count && same(elem(j), elem(i))) j++;
+        const item = await formatValue(el, elem(i), ctx, false);
+        if (j - i > REPEAT_THRESHOLD) { out.push(`${item} <repeats ${j - i} times>`); i = j; printed += REPEAT_THRESHOLD; }
+        else { out.push(item); i++; printed++; }
       }
-      return `{${out.join(', ')}${n > PRINT_MAX ? '...' : ''}}`;
+      return `{${out.join(', ')}${i < n ? '...' : ''}}`;
     }
     case 'function': return `{${typeName(s)}} 0x?`;
   }

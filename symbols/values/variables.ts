@@ -20,7 +20,8 @@ export interface FrameContext extends RegisterSet {
   caller?: FrameContext;
 }
 
-const DW_AT_call_return_pc = 0x7d, DW_AT_call_value = 0x7e, DW_AT_GNU_call_site_value = 0x2111;
+const DW_AT_call_return_pc = 0x7d, DW_AT_call_value = 0x7e, DW_AT_call_origin = 0x7f, DW_AT_call_target = 0x83;
+const DW_AT_GNU_call_site_value = 0x2111, DW_AT_GNU_call_site_target = 0x2113;
 
 export type ReadResult = { ok: true; type: Type; bytes: Uint8Array; address?: bigint } | { ok: false; type: Type; reason: string };
 
@@ -129,6 +130,10 @@ export class Variables {
     walk(fn, 0);
     const site = sites.find((s) => (u.addr(s.get(DW_AT_call_return_pc)) ?? u.addr(s.get(DW_AT.low_pc))) === caller.pc);
     if (!site) return undefined;
+    // gdb uses a call site only when it can tell the call went to this frame's function
+    const callee = this.sym.scopeChain(frame!.innermost ? frame!.pc : frame!.pc - 1n).find((x) => x.tag === DW_TAG.subprogram);
+    const calleeLo = callee ? callee.unit.ranges(callee).reduce<bigint | undefined>((m, [lo]) => (m === undefined || lo < m ? lo : m), undefined) : undefined;
+    if (calleeLo === undefined || (await this.callSiteTarget(site, caller, mem)) !== calleeLo) return undefined;
     for (const p of site.children) {
       const l = p.get(DW_AT.location);
       if (!(l?.v instanceof Uint8Array) || l.v.length !== 1 || l.v[0] !== 0x50 + reg) continue;
@@ -148,6 +153,35 @@ export class Variables {
       if (loc.kind === 'register') return caller.regs.get(loc.reg);
       return undefined;
     }
+    return undefined;
+  }
+
+  /**
+   * The address a call site calls: its origin's entry (DW_AT_call_origin, or abstract_origin on
+   * a GNU call site; by name through the ELF symbols when the origin is only a declaration), or
+   * its DW_AT_call_target expression evaluated in the caller; undefined when it does not say.
+   */
+  private async callSiteTarget(site: Die, caller: FrameContext, mem: MemoryReader): Promise<bigint | undefined> {
+    const u = site.unit;
+    const origin = this.dwarf.ref(site, DW_AT_call_origin) ?? this.dwarf.ref(site, DW_AT.abstract_origin);
+    if (origin) {
+      const rs = origin.unit.ranges(origin);
+      if (rs.length) return rs.reduce((m, [lo]) => (lo < m ? lo : m), rs[0][0]);
+      const name = this.dwarf.nameOf(origin);
+      return name !== undefined ? this.sym.symbolAddress(name) : undefined;
+    }
+    const t = site.get(DW_AT_call_target) ?? site.get(DW_AT_GNU_call_site_target);
+    if (!(t?.v instanceof Uint8Array)) return undefined;
+    const loc = await evaluate(t.v, {
+      addrSize: u.h.addrSize, little: true,
+      readReg: async (n) => caller.regs.get(n),
+      readMem: (a, n) => mem.readMemory(a, n),
+      cfa: async () => caller.cfa,
+      addrIndex: (i) => u.addrIndex(i),
+    });
+    if (loc.kind === 'memory') return loc.addr;
+    if (loc.kind === 'value') return loc.value;
+    if (loc.kind === 'register') return caller.regs.get(loc.reg);
     return undefined;
   }
 
