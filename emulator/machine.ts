@@ -128,6 +128,7 @@ export class Machine implements Target {
 
     this.board = buildVirtBoard({
       harts: smp, memoryBytes, bootargs: opts.append, drives: opts.drives, serial: opts.serial, resetAddress,
+      kernelAddress: this.image ? Number(this.image.entry) : kernelBase,
     }, {
       lines: { setPending: (hart, mask, level) => this.setPending(hart, mask, level) },
       clock: { now: () => this.now() },

@@ -49,6 +49,8 @@ export interface VirtBoardOptions {
   serial?: SerialHost;
   /** Where the boot ROM jumps: firmware or a -bios none kernel's entry. */
   resetAddress: number;
+  /** Where the kernel starts (fw_dynamic's next address); the reset address when absent. */
+  kernelAddress?: number;
   /** Default: QEMU's placement, see the file comment. */
   fdtAddress?: number;
   initrd?: { start: number; end: number };
@@ -157,7 +159,7 @@ export function buildVirtBoard(opts: VirtBoardOptions, env: BoardEnv): VirtBoard
   return {
     devices: placed.map((p) => ({ base: p.at.base, device: p.device })),
     timed: placed.map((p) => p.device).filter((d): d is DescribedDevice & TimedDevice => 'nextDeadline' in d),
-    bootRom: buildBootRom(opts.resetAddress, fdtAddress),
+    bootRom: buildBootRom(opts.resetAddress, fdtAddress, opts.kernelAddress ?? opts.resetAddress),
     fdt,
     fdtAddress,
     uartReceive: (bytes) => uart.receive(bytes),

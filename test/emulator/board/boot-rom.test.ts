@@ -26,9 +26,10 @@ const env = {
 };
 
 describe('board: boot ROM', () => {
-  it('is auipc/csrr mhartid/ld a1/ld t0/jr t0, as objdump decodes it', () => {
-    assert.deepEqual(disassemble(buildBootRom(0x8020_0000, 0x87e0_0000), 20), [
+  it('is auipc/addi a2/csrr mhartid/ld a1/ld t0/jr t0, as objdump decodes it', () => {
+    assert.deepEqual(disassemble(buildBootRom(0x8020_0000, 0x87e0_0000), 24), [
       'auipc x5,0x0',
+      'addi x12,x5,40',
       'csrrs x10,mhartid,x0',
       'ld x11,32(x5)',
       'ld x5,24(x5)',
@@ -41,6 +42,14 @@ describe('board: boot ROM', () => {
     const v = new DataView(rom.buffer);
     assert.equal(v.getBigUint64(0x18, true), 0x8020_0000n);
     assert.equal(v.getBigUint64(0x20, true), 0x1_87e0_0000n);
+  });
+
+  it('is word for word what QEMU 7.2 maps at 0x1000 for a kernel at 0x80000000 and 128 MiB (x/12xg 0x1000 in gdb)', () => {
+    const v = new DataView(buildBootRom(0x8000_0000, 0x87e0_0000).buffer);
+    const qemu = [0x0282861300000297n, 0x0202b583f1402573n, 0x000280670182b283n, 0x0000000080000000n,
+      0x0000000087e00000n, 0x000000004942534fn, 0x0000000000000002n, 0x0000000080000000n,
+      0x0000000000000001n, 0n, 0n, 0n];
+    assert.deepEqual(qemu.map((_, i) => v.getBigUint64(8 * i, true)), qemu);
   });
 
   it('the board places the FDT where QEMU does and points the ROM at it', () => {
