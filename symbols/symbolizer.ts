@@ -1,7 +1,7 @@
 // Address <-> source queries over one ELF file and its DWARF, with gdb's rules:
 // address -> function+offset, file, line and the chain of inlined calls; file:line -> every
 // address where a breakpoint belongs; function -> after-prologue address.
-import { ElfFile, ElfSymbol, SHF_EXECINSTR, SHN_UNDEF, STT_FUNC, STT_NOTYPE, STT_OBJECT } from './elf/elf';
+import { ElfFile, ElfSection, ElfSymbol, SHF_EXECINSTR, SHN_UNDEF, STT_FUNC, STT_NOTYPE, STT_OBJECT } from './elf/elf';
 import { DW_AT, DW_TAG } from './dwarf/constants';
 import { Dwarf } from './dwarf/dwarf';
 import { Die, Unit } from './dwarf/info';
@@ -159,44 +159,37 @@ export class Symbolizer {
     return syms;
   }
 
-  /** The ELF symbol at or before addr (gdb's <symbol+offset>). */
+  /**
+   * The ELF symbol gdb's minimal-symbol lookup gives for an address (function names of code
+   * without DWARF, `<symbol+offset>`): only symbols of the allocated section holding addr count;
+   * at one address gdb sorts by name and takes the last; scanning down from there, the first
+   * sized symbol wins over zero-sized ones (the nearest zero-sized one is kept as a fallback);
+   * a sized symbol that ends at or below addr gives the fallback or nothing.
+   */
   symbolAt(addr: bigint): SymbolAt | undefined {
-    const syms = this.symbolsSorted();
-    let lo = 0, hi = syms.length - 1, best = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (syms[mid].value <= addr) { best = mid; lo = mid + 1; } else hi = mid - 1;
-    }
-    if (best < 0) return undefined;
-    // among symbols at the same address prefer FUNC/OBJECT, then global
-    const v = syms[best].value;
-    let pick = syms[best];
-    for (let k = best; k >= 0 && syms[k].value === v; k--) {
-      const s = syms[k];
-      const rank = (x: ElfSymbol) => (x.type === STT_FUNC || x.type === STT_OBJECT ? 2 : 0) + (x.bind === 1 ? 1 : 0);
-      if (rank(s) > rank(pick)) pick = s;
-    }
-    return { name: displayName(pick.name), offset: addr - pick.value, address: pick.value, size: pick.size };
+    const r = this.minimalSymbol(addr);
+    if (!r) return undefined;
+    return { name: displayName(r.sym.name), offset: addr - r.sym.value, address: r.sym.value, size: r.sym.size };
   }
 
-  /**
-   * The symbol gdb names for a data address in `<symbol+offset>` (its minimal-symbol rules):
-   * only symbols of the section holding addr count; from the last one at or below addr, sized
-   * symbols win over zero-sized ones (the nearest zero-sized one is kept as a fallback); a sized
-   * symbol that ends at or below addr gives the fallback or nothing; and a zero-sized symbol
-   * outside code is never printed (linker-script labels like `kernel_text_end`, assembly labels).
-   */
+  /** As symbolAt, for data: gdb never names a zero-sized symbol outside code (linker-script and assembly labels). */
   dataSymbolAt(addr: bigint): SymbolAt | undefined {
+    const r = this.minimalSymbol(addr);
+    if (!r || (r.sym.size === 0n && (r.sec.flags & 4n) === 0n)) return undefined;
+    return { name: displayName(r.sym.name), offset: addr - r.sym.value, address: r.sym.value, size: r.sym.size };
+  }
+
+  private minimalSymbol(addr: bigint): { sym: ElfSymbol; sec: ElfSection } | undefined {
     const sec = this.elf.sections.find((s) => (s.flags & 2n) !== 0n && s.size > 0 && addr >= s.addr && addr < s.addr + BigInt(s.size));
     if (!sec) return undefined;
     const syms = this.symbolsSorted();
     let lo = 0, hi = syms.length - 1, i = -1;
     while (lo <= hi) { const mid = (lo + hi) >> 1; if (syms[mid].value <= addr) { i = mid; lo = mid + 1; } else hi = mid - 1; }
-    // at one address gdb sorts by name and scans from the last
-    const v = i >= 0 ? syms[i].value : 0n;
+    if (i < 0) return undefined;
+    const v = syms[i].value;
     let j = i;
     while (j >= 0 && syms[j].value === v) j--;
-    const cands = syms.slice(j + 1, i + 1).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const atAddr = syms.slice(j + 1, i + 1).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     let zero: ElfSymbol | undefined, pick: ElfSymbol | undefined;
     const visit = (s: ElfSymbol): boolean => {
       if (s.shndx !== sec.index) return false;
@@ -205,19 +198,16 @@ export class Symbolizer {
       return true;
     };
     let done = false;
-    for (let k = cands.length - 1; k >= 0 && !done; k--) done = visit(cands[k]);
+    for (let k = atAddr.length - 1; k >= 0 && !done; k--) done = visit(atAddr[k]);
     for (let k = j; k >= 0 && !done; k--) done = visit(syms[k]);
     if (pick && addr >= pick.value + pick.size) pick = zero;
     pick ??= zero;
-    if (!pick) return undefined;
-    if (pick.size === 0n && (sec.flags & 4n) === 0n) return undefined;
-    return { name: displayName(pick.name), offset: addr - pick.value, address: pick.value, size: pick.size };
+    return pick ? { sym: pick, sec } : undefined;
   }
 
   /** The address of a named ELF symbol. */
   symbolAddress(name: string): bigint | undefined {
-    const s = this.symbolsSorted().find((x) => x.name === name);
-    return s?.value;
+    return this.elfSymbolsNamed(name)[0]?.value;
   }
 
   /** Concrete function containing pc: name, range and pc's offset (DWARF first, then ELF symbols). */
@@ -347,7 +337,7 @@ export class Symbolizer {
     const out = new Set<bigint>();
     const a = this.afterPrologue(name);
     if (a !== undefined && this.functionsNamed(name).length) out.add(a);
-    const abstract = new Set(this.dwarf.byName(name).filter((d) => d.tag === DW_TAG.subprogram).map((d) => d.offset));
+    const abstract = new Set(this.dwarf.byName(name, [DW_TAG.subprogram]).map((d) => d.offset));
     if (abstract.size) {
       for (const u of this.dwarf.units) {
         for (const d of u.all().values()) {
@@ -365,8 +355,30 @@ export class Symbolizer {
 
   /** Concrete functions named `name` (any unit), with their low address. */
   functionsNamed(name: string): Array<{ die: Die; lo: bigint; hi: bigint }> {
+    // Fast path, no name index: the ELF symbols of that name lead to their units by address.
+    const seen = new Set<Die>();
+    const fast: Die[] = [];
+    for (const s of this.elfSymbolsNamed(name)) {
+      if (s.type !== STT_FUNC) continue;
+      const f = this.dwarf.functionAt(s.value);
+      if (f && f.lo === s.value && !seen.has(f.die) && this.dwarf.nameOf(f.die) === name) { seen.add(f.die); fast.push(f.die); }
+    }
+    fast.sort((a, b) => a.offset - b.offset);
+    return this.rangesOf(fast.length ? fast : this.dwarf.byName(name, [DW_TAG.subprogram]));
+  }
+
+  private elfByName?: Map<string, ElfSymbol[]>;
+  private elfSymbolsNamed(name: string): ElfSymbol[] {
+    if (!this.elfByName) {
+      this.elfByName = new Map();
+      for (const s of this.symbolsSorted()) { const l = this.elfByName.get(s.name); if (l) l.push(s); else this.elfByName.set(s.name, [s]); }
+    }
+    return this.elfByName.get(name) ?? [];
+  }
+
+  private rangesOf(dies: Die[]): Array<{ die: Die; lo: bigint; hi: bigint }> {
     const out: Array<{ die: Die; lo: bigint; hi: bigint }> = [];
-    for (const d of this.dwarf.byName(name)) {
+    for (const d of dies) {
       if (d.tag !== DW_TAG.subprogram) continue;
       const rs = d.unit.ranges(d);
       if (!rs.length) continue;

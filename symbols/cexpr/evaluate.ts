@@ -46,7 +46,7 @@ export class ExpressionEvaluator {
   private enumerators?: Map<string, { value: bigint; type: Die }>;
   constructor(private readonly dwarf: Dwarf, private readonly vars: Variables) {}
 
-  isTypeName = (name: string): boolean => this.dwarf.byName(name).some((d) => d.tag === DW_TAG.typedef || d.tag === DW_TAG.base_type);
+  isTypeName = (name: string): boolean => this.dwarf.nameEntries(name).some((e) => e.tag === DW_TAG.typedef || e.tag === DW_TAG.base_type);
 
   async evaluateText(src: string, env: EvalEnv): Promise<Value> {
     return this.fetch(await this.eval(parseExpression(src, this.isTypeName), env), env);
@@ -78,8 +78,16 @@ export class ExpressionEvaluator {
       const m = /^(struct|union|enum) (\w+)$/.exec(tn.base);
       const tag = m ? { struct: DW_TAG.structure_type, union: DW_TAG.union_type, enum: DW_TAG.enumeration_type }[m[1] as 'struct'] : DW_TAG.typedef;
       const name = m ? m[2] : tn.base;
-      const cands = this.dwarf.byName(name).filter((d) => d.tag === tag || (!m && d.tag === DW_TAG.base_type));
-      const d = cands.find((x) => !x.get(DW_AT.declaration)) ?? cands[0];
+      // resolve entries one at a time: a type named in every unit must not parse every unit
+      let d: Die | undefined, first: Die | undefined;
+      for (const en of this.dwarf.nameEntries(name)) {
+        if (en.tag !== tag && (m || en.tag !== DW_TAG.base_type)) continue;
+        const x = this.dwarf.dieAt(en.offset);
+        if (!x) continue;
+        first ??= x;
+        if (!x.get(DW_AT.declaration)) { d = x; break; }
+      }
+      d ??= first;
       if (!d) throw new SymbolsError(`No ${m ? m[1] : 'type'} named ${name}.`);
       t = this.vars.types.read(d);
     }
@@ -268,7 +276,7 @@ export class ExpressionEvaluator {
     }
     const en = this.enumerator(name);
     if (en) { const t = this.vars.types.read(en.type); return this.intVal(t, en.value); }
-    const fn = this.dwarf.byName(name).find((x) => x.tag === DW_TAG.subprogram && x.unit.ranges(x).length);
+    const fn = this.dwarf.byName(name, [DW_TAG.subprogram]).find((x) => x.unit.ranges(x).length);
     if (fn) {
       // an out-of-line instance of an inline function keeps its type in the abstract DIE
       const src = this.dwarf.ref(fn, DW_AT.abstract_origin) ?? this.dwarf.ref(fn, DW_AT.specification) ?? fn;

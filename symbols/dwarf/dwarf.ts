@@ -4,7 +4,7 @@
 import { Reader } from '../bytes';
 import { WarningSink } from '../errors';
 import { DW_AT, DW_TAG } from './constants';
-import { AbbrevTables, Die, scanUnitHeaders, Unit } from './info';
+import { AbbrevTables, Attr, Die, scanUnitHeaders, Unit } from './info';
 import { LineTable, readLineTable } from './line';
 import { DwarfSections } from './sections';
 
@@ -17,7 +17,7 @@ export class Dwarf {
   private lines = new Map<Unit, LineTable>();
   private unitRanges?: Array<{ lo: bigint; hi: bigint; unit: Unit }>;
   private funcs = new Map<Unit, FunctionRange[]>();
-  private names?: Map<string, Die[]>;
+  private names?: Map<string, Array<{ tag: number; unit: Unit; offset: number }>>;
   private nameIndexedUnits = 0;
 
   constructor(readonly s: DwarfSections, warnings?: WarningSink) {
@@ -43,6 +43,13 @@ export class Dwarf {
     const u = this.unitAt(offset);
     if (!u) return undefined;
     try { return u.die(offset); } catch (e) { this.warnings.caught('DIE lookup', e); return undefined; }
+  }
+
+  /** One DIE read on its own (its unit is not parsed whole unless it already was). */
+  peekAt(offset: number): Die | undefined {
+    const u = this.unitAt(offset);
+    if (!u) return undefined;
+    try { return u.peekDie(offset); } catch (e) { this.warnings.caught('DIE lookup', e); return undefined; }
   }
 
   /** Follows a reference attribute (DW_AT_type, abstract_origin, specification...). */
@@ -162,24 +169,31 @@ export class Dwarf {
     return undefined;
   }
 
-  /** Top-level DIEs (functions, variables, types) by name; built over all units on first use. */
-  byName(name: string): Die[] {
+  /**
+   * Top-level DIEs (functions, variables, types) by name, as (tag, unit, offset) entries. The
+   * index is built on first use by scanning each unit's top-level DIEs without keeping them
+   * (nameless concrete instances are named through their abstract DIE, read on its own); no
+   * unit is parsed whole until one of its entries is resolved.
+   */
+  nameEntries(name: string): Array<{ tag: number; unit: Unit; offset: number }> {
     if (!this.names) {
-      this.names = new Map();
+      const names = new Map<string, Array<{ tag: number; unit: Unit; offset: number }>>();
+      this.names = names;
+      const add = (n: string, tag: number, unit: Unit, offset: number) => {
+        const l = names.get(n);
+        if (l) l.push({ tag, unit, offset }); else names.set(n, [{ tag, unit, offset }]);
+      };
       for (const u of this.units) {
         try {
-          for (const d of u.root().children) {
-            const n = d.name;
+          u.scanTopLevel((d) => {
+            let n = d.name;
             if (n === undefined) {
-              // concrete out-of-line instances refer to their abstract DIE for the name
-              if (d.tag !== DW_TAG.subprogram && d.tag !== DW_TAG.variable) continue;
-              const n2 = this.nameOf(d);
-              if (n2 === undefined) continue;
-              this.addName(n2, d);
-              continue;
+              if (d.tag !== DW_TAG.subprogram && d.tag !== DW_TAG.variable) return;
+              n = this.peekName(d);
+              if (n === undefined) return;
             }
-            this.addName(n, d);
-          }
+            add(n, d.tag, u, d.offset);
+          });
         } catch (e) {
           this.warnings.caught('name index', e);
         }
@@ -189,8 +203,29 @@ export class Dwarf {
     return this.names.get(name) ?? [];
   }
 
-  private addName(n: string, d: Die): void {
-    const l = this.names!.get(n);
-    if (l) l.push(d); else this.names!.set(n, [d]);
+  /** A nameless DIE's name through abstract_origin / specification, reading single DIEs. */
+  private peekName(d: Die): string | undefined {
+    let cur: Die | undefined = d;
+    for (let i = 0; cur && i < 8; i++) {
+      const n = cur.name;
+      if (n !== undefined) return n;
+      const a: Attr | undefined = cur.get(DW_AT.abstract_origin) ?? cur.get(DW_AT.specification);
+      if (!a || a.cls !== 'ref') return undefined;
+      const u = this.unitAt(a.v as number);
+      cur = u?.peekDie(a.v as number);
+    }
+    return undefined;
   }
+
+  /** The DIEs named `name` (optionally only of the given tags); parses the units they are in. */
+  byName(name: string, tags?: number[]): Die[] {
+    const out: Die[] = [];
+    for (const e of this.nameEntries(name)) {
+      if (tags && !tags.includes(e.tag)) continue;
+      const d = this.dieAt(e.offset);
+      if (d) out.push(d);
+    }
+    return out;
+  }
+
 }

@@ -15,7 +15,7 @@ export interface Attr { name: number; form: number; cls: AttrClass; v: number | 
 export class Die {
   children: Die[] = [];
   parent?: Die;
-  constructor(readonly offset: number, readonly tag: number, readonly attrs: Attr[], readonly unit: Unit) {}
+  constructor(readonly offset: number, readonly tag: number, readonly attrs: Attr[], readonly unit: Unit, readonly hasChildren = false) {}
   get(name: number): Attr | undefined {
     for (const a of this.attrs) if (a.name === name) return a;
     return undefined;
@@ -97,6 +97,9 @@ export function scanUnitHeaders(s: DwarfSections, warnings: WarningSink): UnitHe
 }
 
 const MAX_DEPTH = 512;
+// Module-level copies: reading an imported object goes through an export accessor per use.
+const F = { ...DW_FORM };
+const mk = (name: number, form: number, cls: AttrClass, v: Attr['v']): Attr => ({ name, form, cls, v });
 
 export class Unit {
   private dies?: Map<number, Die>;
@@ -111,6 +114,8 @@ export class Unit {
   constructor(readonly h: UnitHeader, readonly s: DwarfSections, private readonly abbrevs: AbbrevTables, readonly warnings: WarningSink) {}
 
   get offset(): number { return this.h.offset; }
+  /** Whether the unit's DIE tree has been parsed (the index is lazy: most units never are). */
+  get parsed(): boolean { return this.dies !== undefined; }
   get version(): number { return this.h.version; }
 
   /** The unit's root DIE only (cheap: no children parsed). */
@@ -172,10 +177,36 @@ export class Unit {
     return dies;
   }
 
-  private childFlag = new WeakMap<Die, boolean>();
-  private abbrevHasChildren(_t: Map<number, Abbrev>, d: Die): boolean { return this.childFlag.get(d) ?? false; }
+  private abbrevHasChildren(_t: Map<number, Abbrev>, d: Die): boolean { return d.hasChildren; }
 
   root(): Die { this.all(); return this.head(); }
+
+  /**
+   * Calls visit for each child of the unit's root DIE without building the tree (the DIEs are
+   * read and dropped): enough for a name index over a large file without holding every DIE.
+   */
+  scanTopLevel(visit: (d: Die) => void): void {
+    if (this.dies) { for (const d of this.root().children) visit(d); return; }
+    const root = this.head();
+    if (!root.hasChildren) return;
+    const table = this.abbrevs.at(this.h.abbrevOffset);
+    const r = new Reader(this.s.info, this.s.little, '.debug_info', this.h.firstDie);
+    this.readDie(r, table);
+    let depth = 1;
+    while (depth > 0 && r.pos < this.h.end) {
+      const d = this.readDie(r, table);
+      if (!d) { depth--; continue; }
+      if (depth === 1) visit(d);
+      if (d.hasChildren) { if (++depth > MAX_DEPTH) throw new SymbolsError('DIE nesting too deep', { section: '.debug_info', offset: d.offset }); }
+    }
+  }
+
+  /** One DIE read on its own (no children), from the parsed tree when there is one. */
+  peekDie(offset: number): Die | undefined {
+    if (this.dies) return this.dies.get(offset);
+    if (offset < this.h.firstDie || offset >= this.h.end) return undefined;
+    return this.readDie(new Reader(this.s.info, this.s.little, '.debug_info', offset), this.abbrevs.at(this.h.abbrevOffset));
+  }
 
   die(offset: number): Die | undefined { return this.all().get(offset); }
 
@@ -193,58 +224,55 @@ export class Unit {
       attrs[i] = this.readAttr(r, spec.name, spec.form, spec.implicit, 0);
     }
     if (r.pos > this.h.end) throw new SymbolsError('DIE runs past the end of its unit', { section: '.debug_info', offset });
-    const die = new Die(offset, ab.tag, attrs, this);
-    if (ab.children) this.childFlag.set(die, true);
-    return die;
+    return new Die(offset, ab.tag, attrs, this, ab.children);
   }
 
   private readAttr(r: Reader, name: number, form: number, implicit: number, depth: number): Attr {
     const h = this.h;
-    const a = (cls: AttrClass, v: Attr['v']): Attr => ({ name, form, cls, v });
     switch (form) {
-      case DW_FORM.addr: return a('address', r.uN(h.addrSize));
-      case DW_FORM.block1: return a('block', r.bytesN(r.u8()));
-      case DW_FORM.block2: return a('block', r.bytesN(r.u16()));
-      case DW_FORM.block4: return a('block', r.bytesN(r.u32()));
-      case DW_FORM.block: return a('block', r.bytesN(r.uleb()));
-      case DW_FORM.exprloc: return a('exprloc', r.bytesN(r.uleb()));
-      case DW_FORM.data1: return a('const', r.u8());
-      case DW_FORM.data2: return a('const', r.u16());
-      case DW_FORM.data4: return a('const', r.u32());
-      case DW_FORM.data8: { const v = r.u64(); return a('const', v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v); }
-      case DW_FORM.data16: return a('block', r.bytesN(16));
-      case DW_FORM.sdata: return a('sconst', r.sleb());
-      case DW_FORM.udata: return a('const', r.uleb());
-      case DW_FORM.string: return a('string', r.cstring());
-      case DW_FORM.strp: case DW_FORM.strp_sup: case DW_FORM.GNU_strp_alt: return a(form === DW_FORM.strp ? 'strp' : 'other', r.offset(h.offsetSize));
-      case DW_FORM.line_strp: return a('linestrp', r.offset(h.offsetSize));
-      case DW_FORM.ref1: return a('ref', h.offset + r.u8());
-      case DW_FORM.ref2: return a('ref', h.offset + r.u16());
-      case DW_FORM.ref4: return a('ref', h.offset + r.u32());
-      case DW_FORM.ref8: return a('ref', h.offset + r.u64n());
-      case DW_FORM.ref_udata: return a('ref', h.offset + r.uleb());
-      case DW_FORM.ref_addr: return a('ref', h.version <= 2 ? Number(r.uN(h.addrSize)) : r.offset(h.offsetSize));
-      case DW_FORM.ref_sig8: return a('sig8', r.u64());
-      case DW_FORM.ref_sup4: return a('other', r.u32());
-      case DW_FORM.ref_sup8: return a('other', r.u64());
-      case DW_FORM.GNU_ref_alt: return a('other', r.offset(h.offsetSize));
-      case DW_FORM.sec_offset: return a('secoffset', r.offset(h.offsetSize));
-      case DW_FORM.flag: return a('flag', r.u8() !== 0);
-      case DW_FORM.flag_present: return a('flag', true);
-      case DW_FORM.strx: case DW_FORM.GNU_str_index: return a('strx', r.uleb());
-      case DW_FORM.strx1: return a('strx', r.u8());
-      case DW_FORM.strx2: return a('strx', r.u16());
-      case DW_FORM.strx3: return a('strx', r.u24());
-      case DW_FORM.strx4: return a('strx', r.u32());
-      case DW_FORM.addrx: case DW_FORM.GNU_addr_index: return a('addrx', r.uleb());
-      case DW_FORM.addrx1: return a('addrx', r.u8());
-      case DW_FORM.addrx2: return a('addrx', r.u16());
-      case DW_FORM.addrx3: return a('addrx', r.u24());
-      case DW_FORM.addrx4: return a('addrx', r.u32());
-      case DW_FORM.implicit_const: return a('sconst', implicit);
-      case DW_FORM.loclistx: return a('loclistx', r.uleb());
-      case DW_FORM.rnglistx: return a('rnglistx', r.uleb());
-      case DW_FORM.indirect: {
+      case F.addr: return mk(name, form, 'address', r.uN(h.addrSize));
+      case F.block1: return mk(name, form, 'block', r.bytesN(r.u8()));
+      case F.block2: return mk(name, form, 'block', r.bytesN(r.u16()));
+      case F.block4: return mk(name, form, 'block', r.bytesN(r.u32()));
+      case F.block: return mk(name, form, 'block', r.bytesN(r.uleb()));
+      case F.exprloc: return mk(name, form, 'exprloc', r.bytesN(r.uleb()));
+      case F.data1: return mk(name, form, 'const', r.u8());
+      case F.data2: return mk(name, form, 'const', r.u16());
+      case F.data4: return mk(name, form, 'const', r.u32());
+      case F.data8: { const v = r.u64(); return mk(name, form, 'const', v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v); }
+      case F.data16: return mk(name, form, 'block', r.bytesN(16));
+      case F.sdata: return mk(name, form, 'sconst', r.sleb());
+      case F.udata: return mk(name, form, 'const', r.uleb());
+      case F.string: return mk(name, form, 'string', r.cstring());
+      case F.strp: case F.strp_sup: case F.GNU_strp_alt: return mk(name, form, form === F.strp ? 'strp' : 'other', r.offset(h.offsetSize));
+      case F.line_strp: return mk(name, form, 'linestrp', r.offset(h.offsetSize));
+      case F.ref1: return mk(name, form, 'ref', h.offset + r.u8());
+      case F.ref2: return mk(name, form, 'ref', h.offset + r.u16());
+      case F.ref4: return mk(name, form, 'ref', h.offset + r.u32());
+      case F.ref8: return mk(name, form, 'ref', h.offset + r.u64n());
+      case F.ref_udata: return mk(name, form, 'ref', h.offset + r.uleb());
+      case F.ref_addr: return mk(name, form, 'ref', h.version <= 2 ? Number(r.uN(h.addrSize)) : r.offset(h.offsetSize));
+      case F.ref_sig8: return mk(name, form, 'sig8', r.u64());
+      case F.ref_sup4: return mk(name, form, 'other', r.u32());
+      case F.ref_sup8: return mk(name, form, 'other', r.u64());
+      case F.GNU_ref_alt: return mk(name, form, 'other', r.offset(h.offsetSize));
+      case F.sec_offset: return mk(name, form, 'secoffset', r.offset(h.offsetSize));
+      case F.flag: return mk(name, form, 'flag', r.u8() !== 0);
+      case F.flag_present: return mk(name, form, 'flag', true);
+      case F.strx: case F.GNU_str_index: return mk(name, form, 'strx', r.uleb());
+      case F.strx1: return mk(name, form, 'strx', r.u8());
+      case F.strx2: return mk(name, form, 'strx', r.u16());
+      case F.strx3: return mk(name, form, 'strx', r.u24());
+      case F.strx4: return mk(name, form, 'strx', r.u32());
+      case F.addrx: case F.GNU_addr_index: return mk(name, form, 'addrx', r.uleb());
+      case F.addrx1: return mk(name, form, 'addrx', r.u8());
+      case F.addrx2: return mk(name, form, 'addrx', r.u16());
+      case F.addrx3: return mk(name, form, 'addrx', r.u24());
+      case F.addrx4: return mk(name, form, 'addrx', r.u32());
+      case F.implicit_const: return mk(name, form, 'sconst', implicit);
+      case F.loclistx: return mk(name, form, 'loclistx', r.uleb());
+      case F.rnglistx: return mk(name, form, 'rnglistx', r.uleb());
+      case F.indirect: {
         if (depth > 4) r.fail('DW_FORM_indirect nested too deep');
         return this.readAttr(r, name, r.uleb(), implicit, depth + 1);
       }

@@ -24,29 +24,23 @@ export interface DwarfSections {
   aranges: Uint8Array;
 }
 
+/**
+ * The DWARF sections of an ELF file. Each section's bytes are read from the file the first time
+ * a parser asks for them (a 50 MB vmlinux needs only .debug_info's unit headers, .debug_aranges,
+ * .debug_abbrev and .debug_line before the first answer).
+ */
 export function dwarfSectionsOf(elf: ElfFile): DwarfSections {
   const get = (name: string): Uint8Array => {
     const s = elf.section(name);
     return s ? elf.sectionData(s) : new Uint8Array(0);
   };
   const eh = elf.section('.eh_frame');
-  return {
-    little: elf.little,
-    addressSize: elf.is64 ? 8 : 4,
-    info: get('.debug_info'),
-    abbrev: get('.debug_abbrev'),
-    str: get('.debug_str'),
-    lineStr: get('.debug_line_str'),
-    strOffsets: get('.debug_str_offsets'),
-    addr: get('.debug_addr'),
-    ranges: get('.debug_ranges'),
-    rnglists: get('.debug_rnglists'),
-    loc: get('.debug_loc'),
-    loclists: get('.debug_loclists'),
-    line: get('.debug_line'),
-    frame: get('.debug_frame'),
-    ehFrame: get('.eh_frame'),
-    ehFrameAddr: eh ? eh.addr : 0n,
-    aranges: get('.debug_aranges'),
+  const names: Record<string, string> = {
+    info: '.debug_info', abbrev: '.debug_abbrev', str: '.debug_str', lineStr: '.debug_line_str', strOffsets: '.debug_str_offsets',
+    addr: '.debug_addr', ranges: '.debug_ranges', rnglists: '.debug_rnglists', loc: '.debug_loc', loclists: '.debug_loclists',
+    line: '.debug_line', frame: '.debug_frame', ehFrame: '.eh_frame', aranges: '.debug_aranges',
   };
+  const out = { little: elf.little, addressSize: elf.is64 ? 8 : 4, ehFrameAddr: eh ? eh.addr : 0n } as DwarfSections;
+  for (const [key, name] of Object.entries(names)) Object.defineProperty(out, key, { get: () => get(name), enumerable: true });
+  return out;
 }

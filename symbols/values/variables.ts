@@ -44,8 +44,11 @@ export class Variables {
       const fn = chain[chain.length - 1];
       if (fn) for (const c of fn.unit.root().children) if (c.tag === DW_TAG.variable && this.dwarf.nameOf(c) === name && this.hasStorage(c)) return c;
     }
-    const all = this.dwarf.byName(name).filter((d) => d.tag === DW_TAG.variable);
-    return all.find((d) => d.get(DW_AT.external) && this.hasStorage(d)) ?? all.find((d) => this.hasStorage(d)) ?? all[0];
+    // pick by reading single DIEs, then parse only the chosen one's unit (a global declared in
+    // every unit of a kernel must not parse every unit)
+    const all = this.dwarf.nameEntries(name).filter((e) => e.tag === DW_TAG.variable).map((e) => this.dwarf.peekAt(e.offset)).filter((d): d is Die => d !== undefined);
+    const pick = all.find((d) => d.get(DW_AT.external) && this.hasStorage(d)) ?? all.find((d) => this.hasStorage(d)) ?? all[0];
+    return pick && this.dwarf.dieAt(pick.offset);
   }
 
   private hasStorage(d: Die): boolean { return d.has(DW_AT.location) || d.has(DW_AT.const_value); }
@@ -76,7 +79,14 @@ export class Variables {
       return { ok: true, type, bytes: toBytes(v, size) };
     }
     const la = d.get(DW_AT.location);
-    if (!la) return { ok: false, type, reason: 'optimized out' };
+    if (!la) {
+      // a declaration only (defined in assembly or by the linker script, e.g. Linux's jiffies):
+      // the ELF symbol of that name gives its address, as gdb does
+      const name = d.get(DW_AT.declaration) ? this.dwarf.nameOf(d) : undefined;
+      const at = name !== undefined ? this.sym.symbolAddress(name) : undefined;
+      if (at === undefined) return { ok: false, type, reason: 'optimized out' };
+      return this.fetch({ kind: 'memory', addr: at }, type, size, frame, mem);
+    }
     let expr: Uint8Array | undefined;
     if (la.cls === 'exprloc' || la.cls === 'block') expr = la.v as Uint8Array;
     else {

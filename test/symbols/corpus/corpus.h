@@ -40,6 +40,7 @@ struct proc {
 extern struct proc procs[4];
 extern struct proc *proc_list;
 extern volatile int sink;
+extern int asm_counter;      /* defined in start.S */
 
 int list_build(int n);
 int list_walk(visit_fn fn, int arg);

@@ -40,7 +40,7 @@ int fib_iter(int n) {
 }
 
 void corpus_stop(int code) {
-  sink = code + counter;
+  sink = code + counter + asm_counter;
 }
 
 int main(void) {

@@ -8,3 +8,13 @@ _start:
 	call	main
 1:	wfi
 	j	1b
+
+# A variable defined only here: C declares it (corpus.h), so its DWARF is a declaration
+# without a location and debuggers find it through the ELF symbol.
+	.data
+	.globl	asm_counter
+	.type	asm_counter, @object
+	.size	asm_counter, 4
+	.balign	4
+asm_counter:
+	.word	4242
