@@ -4,7 +4,7 @@
 // problems are collected in `warnings`.
 import { ByteSource, bufferSource } from './bytes';
 import { WarningSink, Warning, SymbolsError as SymbolsErrorClass } from './errors';
-import { ElfFile, SHF_EXECINSTR } from './elf/elf';
+import { ElfFile, ET_REL, SHF_EXECINSTR } from './elf/elf';
 import { placeRelocatable, SectionAddresses } from './elf/relocate';
 import { Dwarf } from './dwarf/dwarf';
 import { dwarfSectionsOf } from './dwarf/sections';
@@ -50,7 +50,8 @@ export class SymbolFile {
       for (const w of elf.warnings.list) this.warnings.add(w.message);
       elf.warnings = this.warnings;
       this.elf = elf;
-      if (opts.sectionAddresses) placeRelocatable(elf, opts.sectionAddresses);
+      // a relocatable object's DWARF needs its relocations even unplaced (sections then at 0, as gdb's `file x.o`)
+      if (opts.sectionAddresses || elf.type === ET_REL) placeRelocatable(elf, opts.sectionAddresses ?? {});
       this.dwarf = new Dwarf(dwarfSectionsOf(elf), this.warnings);
       this.symbolizer = new Symbolizer(elf, this.dwarf);
       const ds = this.dwarf.s;

@@ -1,7 +1,7 @@
 // Address <-> source queries over one ELF file and its DWARF, with gdb's rules:
 // address -> function+offset, file, line and the chain of inlined calls; file:line -> every
 // address where a breakpoint belongs; function -> after-prologue address.
-import { ElfFile, ElfSection, ElfSymbol, SHF_EXECINSTR, SHN_UNDEF, STT_FUNC, STT_NOTYPE, STT_OBJECT } from './elf/elf';
+import { ElfFile, ElfSection, ElfSymbol, ET_REL, SHF_EXECINSTR, SHN_UNDEF, STT_FUNC, STT_NOTYPE, STT_OBJECT } from './elf/elf';
 import { DW_AT, DW_TAG } from './dwarf/constants';
 import { Dwarf } from './dwarf/dwarf';
 import { Die, Unit } from './dwarf/info';
@@ -153,7 +153,9 @@ export class Symbolizer {
   /** ELF symbols that name code or data, sorted by address. */
   private symbolsSorted(): ElfSymbol[] {
     if (this.elfSyms) return this.elfSyms;
-    const syms = this.elf.symbols().filter((s) => s.shndx !== SHN_UNDEF && s.name !== '' && (s.type === STT_FUNC || s.type === STT_OBJECT || s.type === STT_NOTYPE) && !s.name.startsWith('.L') && !s.name.startsWith('$'));
+    let syms = this.elf.symbols().filter((s) => s.shndx !== SHN_UNDEF && s.name !== '' && (s.type === STT_FUNC || s.type === STT_OBJECT || s.type === STT_NOTYPE) && !s.name.startsWith('.L') && !s.name.startsWith('$'));
+    // in a relocatable object (a module) values are offsets into their sections, which may be placed
+    if (this.elf.type === ET_REL) syms = syms.map((s) => { const sec = this.elf.sections[s.shndx]; return sec && s.shndx < 0xff00 ? { ...s, value: sec.addr + s.value } : s; });
     syms.sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
     this.elfSyms = syms;
     return syms;
@@ -425,7 +427,8 @@ export class Symbolizer {
   }
 
   skipPrologue(lo: bigint, hi: bigint, u: Unit): bigint {
-    if (this.locationsValid(u)) return lo;
+    // gdb skips no prologue where it trusts entry locations, nor in assembly (DW_LANG_Mips_Assembler)
+    if (this.locationsValid(u) || u.num(u.head().get(DW_AT.language)) === 0x8001) return lo;
     const { entries } = this.linesOf(u);
     // explicit prologue_end marker
     for (const e of entries) if (e.prologueEnd && e.address >= lo && e.address < hi) return e.address;

@@ -1,16 +1,20 @@
 // A relocatable module object placed at chosen section addresses (as a kernel module is when
-// inserted): .rela.debug_* are applied, and lines and functions then agree with gdb's
-// `add-symbol-file OBJ -s SECTION ADDR ...` for every allocated section.
+// inserted): .rela.debug_* are applied, and lines, functions, breakpoint addresses and the
+// addresses of globals and statics then agree with gdb's `add-symbol-file OBJ -s SECTION ADDR ...`
+// for every allocated section. Objects: list.c of the corpus (DWARF 4 and 5) and the teaching
+// kernel's modules.
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { CACHE_DIR } from '../support/toolchain';
 import { CORPUS_DIR } from './support/corpus';
 import { gdbPython, PY_EMIT } from './support/oracle';
 import { SymbolFile } from '../../symbols';
 import { ElfFile, SHF_ALLOC } from '../../symbols/elf/elf';
 import { bufferSource } from '../../symbols/bytes';
+import { DW_AT, DW_TAG } from '../../symbols/dwarf/constants';
+import { buildGuestKernel } from '../guest/support/build';
 
 const hex = (v: bigint) => '0x' + v.toString(16);
 
@@ -69,3 +73,94 @@ emit({'rows': rows, 'funcs': funcs})
     });
   });
 }
+
+// The teaching kernel's own modules (guest/build/modules/*.ko, built by `make -C guest`), placed
+// as the kernel's loader would place them: every allocated section at its own address.
+describe('symbols: the teaching kernel\'s modules placed at load addresses vs gdb add-symbol-file', function () {
+  this.timeout(120000);
+  const dir = buildGuestKernel().moduleDir;
+  const kos = readdirSync(dir).filter((n) => n.endsWith('.ko')).map((n) => join(dir, n));
+
+  it('builds at least three modules', () => { assert.ok(kos.length >= 3, kos.join(' ')); });
+
+  for (const ko of kos) {
+    it(`${basename(ko)}: lines, functions, break FUNC, info address and info symbol agree with gdb`, async () => {
+      const bytes = new Uint8Array(readFileSync(ko));
+      const raw = new ElfFile(bufferSource(bytes));
+      const alloc = raw.sections.filter((s) => s.flags & BigInt(SHF_ALLOC) && s.size > 0);
+      const addrs: Record<string, bigint> = {};
+      alloc.forEach((s, i) => { addrs[s.name] = 0xffffffff02000000n + BigInt(i) * 0x4000n + BigInt(s.addralign > 8 ? 0 : (i * 8) % 64); });
+      const f = SymbolFile.open(bytes, { name: ko, sectionAddresses: addrs });
+      const rows: bigint[] = [];
+      for (const { table } of f.symbolizer!.allLineRows()) for (const s of table.sequences) for (const r of s.rows) rows.push(r.address, r.address + 2n);
+      const funcs = f.dwarf!.units.flatMap((u) => f.dwarf!.functions(u));
+      const names = [...new Set(funcs.map((x) => f.dwarf!.nameOf(x.die) ?? '??'))];
+      const vars: string[] = [];
+      for (const u of f.dwarf!.units) for (const d of u.root().children) if (d.tag === DW_TAG.variable && d.name && d.has(DW_AT.location)) vars.push(d.name);
+      // `info symbol` (ELF symbols moved with their sections) inside each function and variable
+      const symAddrs = [...funcs.map((x) => x.lo + 4n), ...vars.map((n) => f.symbolizer!.symbolAddress(n)).filter((a): a is bigint => a !== undefined).map((a) => a + 1n)];
+      const cmd = `add-symbol-file ${ko} ${alloc.map((s) => `-s ${s.name} ${hex(addrs[s.name])}`).join(' ')}`;
+      const [g] = await gdbPython<{ rows: Array<[string, string | null, number, string]>; funcs: Array<[string, string | null, string, string]>; breaks: Record<string, string>; addr: Record<string, string>; isym: Record<string, string> }>(undefined, [PY_EMIT + `
+import re
+rows = []
+for pc in [${rows.map(String).join(',')}]:
+    sal = gdb.find_pc_line(pc)
+    rows.append([str(pc), sal.symtab.fullname() if sal.symtab else None, sal.line, str(sal.pc)])
+funcs = []
+for lo in [${funcs.map((x) => String(x.lo)).join(',')}]:
+    b = gdb.block_for_pc(lo)
+    while b is not None and b.function is None:
+        b = b.superblock
+    funcs.append([str(lo), b.function.name if b else None, str(b.start) if b else '0', str(b.end) if b else '0'])
+breaks = {}
+for n in ${JSON.stringify(names)}:
+    bp = gdb.Breakpoint(n, internal=True)
+    t = gdb.execute('maint info breakpoints %d' % bp.number, to_string=True)
+    breaks[n] = ' '.join(sorted(set(re.findall(r'(0x[0-9a-f]+)', t)), key=lambda x: int(x, 16)))
+    bp.delete()
+addr = {}
+for n in ${JSON.stringify(vars)}:
+    t = gdb.execute('info address ' + n, to_string=True)
+    m = re.search(r'(0x[0-9a-f]+)', t)
+    addr[n] = m.group(1) if m else t
+isym = {}
+for a in [${symAddrs.map(String).join(',')}]:
+    isym[str(a)] = gdb.execute('info symbol %d' % a, to_string=True).strip()
+emit({'rows': rows, 'funcs': funcs, 'breaks': breaks, 'addr': addr, 'isym': isym})
+`], ['set confirm off', 'set osabi none', 'set breakpoint pending off', cmd]);
+      const bad: string[] = [];
+      for (const [pc, file, line, start] of g.rows) {
+        const m = f.lineAt(BigInt(pc));
+        const mine = m ? `${m.file}:${m.line}@${hex(m.address)}` : 'none';
+        const want = line ? `${file}:${line}@${hex(BigInt(start))}` : 'none';
+        if (mine !== want) bad.push(`${hex(BigInt(pc))}: gdb ${want}, ours ${mine}`);
+      }
+      for (const [lo, name, start, end] of g.funcs) {
+        const fn = f.functionAt(BigInt(lo));
+        const mine = fn ? `${fn.name} [${hex(fn.lo)},${hex(fn.hi)})` : 'none';
+        const want = `${name} [${hex(BigInt(start))},${hex(BigInt(end))})`;
+        if (mine !== want) bad.push(`${hex(BigInt(lo))}: gdb ${want}, ours ${mine}`);
+      }
+      for (const n of names) {
+        const got = f.symbolizer!.breakpointAddresses(n).map(hex).join(' ');
+        if (got !== g.breaks[n]) bad.push(`break ${n}: gdb ${g.breaks[n]}, ours ${got}`);
+      }
+      for (const n of vars) {
+        const d = f.variables!.lookup(n);
+        const loc = d?.get(DW_AT.location)?.v;
+        // DW_OP_addr ADDRESS: the relocated address of the variable
+        const a = loc instanceof Uint8Array && loc[0] === 0x03 ? new DataView(loc.buffer, loc.byteOffset + 1, 8).getBigUint64(0, true) : undefined;
+        if (a === undefined || hex(a) !== g.addr[n]) bad.push(`info address ${n}: gdb ${g.addr[n]}, ours ${a === undefined ? 'none' : hex(a)}`);
+      }
+      for (const a of symAddrs) {
+        const sa = f.symbolAt(a);
+        const sec = f.elf!.sections.find((x) => x.flags & BigInt(SHF_ALLOC) && a >= x.addr && a < x.addr + BigInt(x.size));
+        const mine = sa ? `${sa.name}${sa.offset ? ` + ${sa.offset}` : ''} in section ${sec?.name}` : 'none';
+        if (mine !== g.isym[String(a)]) bad.push(`info symbol ${hex(a)}: gdb ${g.isym[String(a)]}, ours ${mine}`);
+      }
+      assert.ok(g.rows.length >= 10 && funcs.length >= 1, `${g.rows.length} rows, ${funcs.length} functions`);
+      assert.deepEqual(bad.slice(0, 20), []);
+      assert.deepEqual(f.warningList, []);
+    });
+  }
+});
