@@ -8,7 +8,7 @@ import { Die } from '../dwarf/info';
 import { MemoryReader } from '../target';
 import { FormatContext, formatValue, le } from '../values/format';
 import { sizeOf, strip, Type, typeName, VOID } from '../values/types';
-import { FrameContext, toBytes, Variables } from '../values/variables';
+import { FrameContext, MAX_VALUE_SIZE, toBytes, tooLarge, Variables } from '../values/variables';
 import { XREG } from '../disasm/riscv';
 import { Expr, parseExpression, TypeName } from './parse';
 
@@ -55,6 +55,7 @@ export class ExpressionEvaluator {
   /** The value with its bytes read, if it was lazy. */
   private async fetch(v: Value, env: EvalEnv): Promise<Value> {
     if (!v.lazy || v.address === undefined) return v;
+    if (sizeOf(v.type) > MAX_VALUE_SIZE) throw new SymbolsError(tooLarge(sizeOf(v.type)));
     const b = await env.mem.readMemory(v.address, sizeOf(v.type));
     if (!b) throw new SymbolsError(`Cannot access memory at address 0x${v.address.toString(16)}`);
     return { type: v.type, bytes: b, address: v.address };
@@ -122,6 +123,7 @@ export class ExpressionEvaluator {
     const k = strip(t).kind;
     if (k === 'struct' || k === 'union' || k === 'array') return { type: t, bytes: new Uint8Array(0), address: addr, lazy: true };
     const n = sizeOf(t);
+    if (n > MAX_VALUE_SIZE) throw new SymbolsError(tooLarge(n));
     const b = await env.mem.readMemory(addr, n);
     if (!b) throw new SymbolsError(`Cannot access memory at address 0x${addr.toString(16)}`);
     return { type: t, bytes: b, address: addr };

@@ -198,6 +198,7 @@ export class Variables {
   private async fetch(loc: Location, type: Type, size: number, frame: FrameContext | undefined, mem: MemoryReader): Promise<ReadResult> {
     switch (loc.kind) {
       case 'memory': {
+        if (size > MAX_VALUE_SIZE) return { ok: false, type, reason: tooLarge(size) };
         const b = await mem.readMemory(loc.addr, size);
         if (!b) return { ok: false, type, reason: `cannot access memory at address 0x${loc.addr.toString(16)}` };
         return { ok: true, type, bytes: b, address: loc.addr };
@@ -231,6 +232,10 @@ export class Variables {
     return formatValue(r.type, r.bytes, fmt, true);
   }
 }
+
+/** The most bytes one value may read from the target (gdb's default max-value-size). */
+export const MAX_VALUE_SIZE = 65536;
+export const tooLarge = (n: number) => `value requires ${n} bytes, which is more than max-value-size`;
 
 export function toBytes(v: bigint, size: number): Uint8Array {
   const out = new Uint8Array(Math.max(size, 0));

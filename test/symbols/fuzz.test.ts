@@ -4,13 +4,21 @@
 // means a bug (a TypeError, RangeError... inside the engine).
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildGuestKernel } from '../guest/support/build';
 import { buildCorpus, VARIANTS } from './support/corpus';
 import { SymbolFile } from '../../symbols';
 import { ElfFile } from '../../symbols/elf/elf';
 import { bufferSource } from '../../symbols/bytes';
 
 /** A stack that reads as a repeating pattern, so unwinding and value printing have data. */
-const fakeMemory = { readMemory: async (addr: bigint, size: number) => (size > 4096 ? undefined : new Uint8Array(size).map((_, i) => Number((addr + BigInt(i)) & 0xffn))) };
+let biggestRead = 0;
+const fakeMemory = {
+  readMemory: async (addr: bigint, size: number) => {
+    biggestRead = Math.max(biggestRead, size);
+    return size > 4096 ? undefined : new Uint8Array(size).map((_, i) => Number((addr + BigInt(i)) & 0xffn));
+  },
+};
 const fakeRegs = { pc: 0x80000100n, regs: new Map<number, bigint>(Array.from({ length: 32 }, (_, i) => [i, 0x80002000n + BigInt(i * 8)] as [number, bigint])) };
 
 async function exerciseRuntime(f: SymbolFile): Promise<void> {
@@ -20,8 +28,8 @@ async function exerciseRuntime(f: SymbolFile): Promise<void> {
   await f.printVariable('procs', frames[0], fakeMemory);
 }
 
-function exercise(bytes: Uint8Array): SymbolFile {
-  const f = SymbolFile.open(bytes, { name: 'fuzz.elf' });
+function exercise(bytes: Uint8Array, sectionAddresses?: Record<string, bigint>): SymbolFile {
+  const f = SymbolFile.open(bytes, { name: 'fuzz.elf', sectionAddresses });
   for (const pc of [0x80000000n, 0x80000010n, 0x80000100n, 0x80000200n, 0x800002a0n, 0n, 0xffffffffffffffffn]) {
     f.lineAt(pc); f.functionAt(pc); f.inlineFrames(pc); f.symbolAt(pc);
   }
@@ -40,21 +48,28 @@ function exercise(bytes: Uint8Array): SymbolFile {
 
 describe('symbols: fuzzed and truncated inputs', function () {
   this.timeout(110000);
-  const seeds = [VARIANTS[0], VARIANTS[5]].map((v) => new Uint8Array(readFileSync(buildCorpus(v))));
+  // corpus builds (DWARF 4 and 5, -O0/-Og/-O2) and a kernel module placed at load addresses
+  // (its .rela.debug_* are applied: relocation records are fuzzed too)
+  const ko = join(buildGuestKernel().moduleDir, 'fortune.ko');
+  const koPlace = { '.text': 0xffffffff01000000n, '.data': 0xffffffff01010000n, '.bss': 0xffffffff01020000n, '.rodata': 0xffffffff01030000n, '.rodata.str1.8': 0xffffffff01040000n, '.sbss': 0xffffffff01050000n };
+  const seeds: Array<{ bytes: Uint8Array; place?: Record<string, bigint> }> = [
+    ...[VARIANTS[0], VARIANTS[5], VARIANTS[2]].map((v) => ({ bytes: new Uint8Array(readFileSync(buildCorpus(v))) })),
+    { bytes: new Uint8Array(readFileSync(ko)), place: koPlace },
+  ];
 
   it('the unmodified inputs give no warnings (control)', () => {
-    for (const b of seeds) assert.deepEqual(exercise(b).warningList, []);
+    for (const b of seeds) assert.deepEqual(exercise(b.bytes, b.place).warningList, []);
   });
 
-  it('3000 mutated inputs: no escaping throw, no internal error', async () => {
+  it('4000 mutated inputs: no escaping throw, no internal error', async () => {
     let s = 0xc0ffee;
     const rnd = (n: number) => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return s % n; };
     const internal: string[] = [];
     let warned = 0;
-    for (let i = 0; i < 3000; i++) {
-      const base = seeds[i % seeds.length];
+    for (let i = 0; i < 4000; i++) {
+      const seed = seeds[i % seeds.length], base = seed.bytes;
       const elf = new ElfFile(bufferSource(base));
-      const debug = elf.sections.filter((x) => x.name.startsWith('.debug_') || x.name === '.symtab' || x.name === '.strtab');
+      const debug = elf.sections.filter((x) => x.name.startsWith('.debug_') || x.name.startsWith('.rela.debug_') || x.name === '.symtab' || x.name === '.strtab');
       let b: Uint8Array;
       const kind = i % 5;
       if (kind === 0) b = base.slice(0, rnd(base.length)); // truncated
@@ -72,7 +87,7 @@ describe('symbols: fuzzed and truncated inputs', function () {
       }
       let f: SymbolFile;
       try {
-        f = exercise(b);
+        f = exercise(b, seed.place);
         if (i % 3 === 0) await exerciseRuntime(f);
       } catch (e) {
         assert.fail(`case ${i}: a throw escaped the API: ${(e as Error).stack}`);
@@ -81,6 +96,7 @@ describe('symbols: fuzzed and truncated inputs', function () {
       for (const w of f.warningList) if (w.message.includes('internal error')) internal.push(`case ${i}: ${w.message}`);
     }
     assert.deepEqual(internal.slice(0, 10), []);
+    assert.ok(biggestRead <= 65536, `a value read ${biggestRead} bytes from the target (gdb's max-value-size is 65536)`);
     assert.ok(warned > 100, `only ${warned} cases produced warnings: the mutations do not reach the parsers`);
   });
 });
