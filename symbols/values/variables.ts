@@ -38,7 +38,7 @@ export class Variables {
     if (pc !== undefined) {
       const chain = this.sym.scopeChain(pc);
       for (const scope of chain) {
-        for (const c of scope.children) if (isVar(c) && this.dwarf.nameOf(c) === name) return c;
+        for (const c of this.scopeVars(scope)) if (this.dwarf.nameOf(c) === name) return c;
         if (scope.tag === DW_TAG.subprogram || scope.tag === DW_TAG.inlined_subroutine) break;
       }
       const fn = chain[chain.length - 1];
@@ -57,9 +57,33 @@ export class Variables {
   localsAt(pc: bigint): Die[] {
     const out: Die[] = [];
     for (const scope of this.sym.scopeChain(pc)) {
-      for (const c of scope.children) if (isVar(c)) out.push(c);
+      out.push(...this.scopeVars(scope));
       if (scope.tag === DW_TAG.subprogram || scope.tag === DW_TAG.inlined_subroutine) break;
     }
+    return out;
+  }
+
+  /**
+   * The variables a scope declares, as gdb reads them: its own, plus those of its abstract
+   * origin (an inline function's or an out-of-line instance's abstract DIE) that no concrete
+   * child stands for, including those in abstract lexical blocks no concrete block stands for
+   * (gdb puts a block without addresses into the enclosing one). Inherited ones have no
+   * location: gdb shows them as <optimized out>.
+   */
+  scopeVars(scope: Die): Die[] {
+    const out = scope.children.filter(isVar);
+    const origin = this.dwarf.ref(scope, DW_AT.abstract_origin);
+    if (!origin) return out;
+    const used = new Set<number>();
+    for (const c of scope.children) { const o = c.get(DW_AT.abstract_origin); if (o?.cls === 'ref') used.add(o.v as number); }
+    const inherit = (d: Die, depth: number) => {
+      for (const c of d.children) {
+        if (used.has(c.offset)) continue;
+        if (isVar(c)) out.push(c);
+        else if (c.tag === DW_TAG.lexical_block && depth < 8 && !c.unit.ranges(c).length) inherit(c, depth + 1);
+      }
+    };
+    inherit(origin, 0);
     return out;
   }
 

@@ -1,14 +1,16 @@
 // Line tables, functions and breakpoint addresses of the corpus, against gdb-multiarch on the
 // same ELF (no target): every line-table row address (and the address 2 bytes after it) gives
 // the same file, line and line start as gdb's find_pc_line; every function's name and range
-// match gdb's blocks; `break FUNC` and `break FILE:LINE` resolve to the same addresses;
+// match gdb's blocks; `info scope` at every function's breakpoint address lists the same
+// variables (sizes, static addresses, location-list ranges, optimized-out ones); `break FUNC` and `break FILE:LINE` resolve to the same addresses;
 // `info address` of globals and functions agrees.
 import { strict as assert } from 'node:assert';
 import { basename } from 'node:path';
 import { buildCorpus, openFile, VARIANTS } from './support/corpus';
 import { buildGuestKernel } from '../guest/support/build';
 import { gdbPython, PY_EMIT } from './support/oracle';
-import { DW_TAG } from '../../symbols/dwarf/constants';
+import { DW_AT, DW_TAG } from '../../symbols/dwarf/constants';
+import { sizeOf } from '../../symbols/values/types';
 
 const hex = (v: bigint) => '0x' + v.toString(16);
 
@@ -39,7 +41,9 @@ for (const v of TARGETS) {
     const fileLines: Array<[string, number]> = [];
     for (const [file, ls] of lineSet) for (const l of ls) fileLines.push([file, l]);
 
-    let gdb: { rows: Array<[string, string | null, number, string]>; funcs: Array<[string, string | null, string, string]>; breaks: Record<string, string[] | null>; fl: Array<[string, number, string[]]>; addr: Record<string, string> };
+    const scopeAddrs = [...new Set(names.flatMap((n) => sym.breakpointAddresses(n)))];
+
+    let gdb: { scopes: Record<string, string>; rows: Array<[string, string | null, number, string]>; funcs: Array<[string, string | null, string, string]>; breaks: Record<string, string[] | null>; fl: Array<[string, number, string[]]>; addr: Record<string, string> };
     before(async () => {
       const [res] = await gdbPython<typeof gdb>(elfPath, [PY_EMIT + `
 import re
@@ -79,7 +83,10 @@ for n in ${JSON.stringify([...names, ...globals])}:
     t = gdb.execute('info address ' + n, to_string=True)
     m = re.search(r'(0x[0-9a-f]+)', t)
     addr[n] = m.group(1) if m else t
-emit({'rows': rows, 'funcs': funcs, 'breaks': breaks, 'fl': fl, 'addr': addr})
+scopes = {}
+for a in [${scopeAddrs.map(String).join(',')}]:
+    scopes[str(a)] = gdb.execute('info scope *%d' % a, to_string=True)
+emit({'rows': rows, 'funcs': funcs, 'breaks': breaks, 'fl': fl, 'addr': addr, 'scopes': scopes})
 `]);
       gdb = res;
     });
@@ -132,6 +139,37 @@ emit({'rows': rows, 'funcs': funcs, 'breaks': breaks, 'fl': fl, 'addr': addr})
       }
       assert.ok(gdb.fl.length > 30);
       assert.deepEqual(bad, []);
+    });
+
+    it('info scope at every function\'s breakpoint address: same variables, sizes, static addresses and location-list ranges', () => {
+      const bad: string[] = [];
+      let vars = 0;
+      for (const a of scopeAddrs) {
+        const want: string[] = [];
+        for (const ent of gdb.scopes[String(a)].split(/\n(?=Symbol )/)) {
+          const m = /^Symbol (\S+) is ([\s\S]*)$/.exec(ent.trim());
+          if (!m || /^a function at address/.test(m[2])) continue; // inlined functions' own symbols
+          const len = /, length (\d+)\.$/.exec(m[2])?.[1] ?? '-';
+          const ranges = [...m[2].matchAll(/Range (0x[0-9a-f]+)-(0x[0-9a-f]+):/g)].map((x) => `${x[1]}-${x[2]}`);
+          const stat = /static storage at address (0x[0-9a-f]+)/.exec(m[2])?.[1];
+          want.push(`${m[1]} len=${len}${stat ? ' @' + stat : ''}${ranges.length ? ' [' + ranges.join(' ') + ']' : ''}${/^optimized out/.test(m[2]) ? ' opt' : ''}`);
+        }
+        const got: string[] = [];
+        for (const d of f.variables!.localsAt(a)) {
+          const la = d.get(DW_AT.location);
+          const expr = la && (la.cls === 'exprloc' || la.cls === 'block') ? (la.v as Uint8Array) : undefined;
+          let extra = '';
+          if (!la && !d.get(DW_AT.const_value)) extra = ' opt';
+          else if (expr && expr[0] === 0x03 /* DW_OP_addr */) extra = ' @' + hex(new DataView(expr.buffer, expr.byteOffset + 1, 8).getBigUint64(0, true));
+          else if (la && !expr) extra = ' [' + d.unit.locationList(la).map((e) => `${hex(e.lo)}-${hex(e.hi)}`).join(' ') + ']';
+          got.push(`${f.dwarf!.nameOf(d)} len=${extra === ' opt' ? '-' : sizeOf(f.variables!.typeOfVar(d))}${extra}`);
+        }
+        want.sort(); got.sort();
+        vars += want.length;
+        if (JSON.stringify(got) !== JSON.stringify(want)) bad.push(`${hex(a)}: gdb ${want.join(' | ')}; ours ${got.join(' | ')}`);
+      }
+      assert.ok(scopeAddrs.length >= 8 && vars >= 10, `${scopeAddrs.length} scopes, ${vars} variables`);
+      assert.deepEqual(bad.slice(0, 10), []);
     });
 
     it('info address: functions and globals at the same addresses as gdb', () => {
