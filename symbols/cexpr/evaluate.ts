@@ -56,6 +56,7 @@ export class ExpressionEvaluator {
   private async fetch(v: Value, env: EvalEnv): Promise<Value> {
     if (!v.lazy || v.address === undefined) return v;
     if (sizeOf(v.type) > MAX_VALUE_SIZE) throw new SymbolsError(tooLarge(sizeOf(v.type)));
+    if (sizeOf(v.type) === 0) return { type: v.type, bytes: new Uint8Array(0), address: v.address };
     const b = await env.mem.readMemory(v.address, sizeOf(v.type));
     if (!b) throw new SymbolsError(`Cannot access memory at address 0x${v.address.toString(16)}`);
     return { type: v.type, bytes: b, address: v.address };
@@ -70,7 +71,7 @@ export class ExpressionEvaluator {
       const sym = env.fmt.symbolize(a);
       return `{${typeName(s)}} 0x${a.toString(16)}${sym ? ' ' + sym : ''}`;
     }
-    return formatValue(v.type, v.bytes, env.fmt, true);
+    return formatValue(v.type, v.bytes, env.fmt, true, undefined, undefined, v.address);
   }
 
   resolveType(tn: TypeName): Type {

@@ -77,7 +77,8 @@ export function printString(bytes: number[], truncated: boolean): string {
   return parts.join(', ') + (truncated ? '...' : '');
 }
 
-export async function formatValue(t: Type, b: Uint8Array, ctx: FormatContext, top = true, bitSize?: number, bitOffset?: number): Promise<string> {
+/** `address`: where the value lives, when it does (an array of unknown bound prints as it). */
+export async function formatValue(t: Type, b: Uint8Array, ctx: FormatContext, top = true, bitSize?: number, bitOffset?: number, address?: bigint): Promise<string> {
   const s = strip(t);
   switch (s.kind) {
     case 'void': return 'void';
@@ -135,14 +136,20 @@ export async function formatValue(t: Type, b: Uint8Array, ctx: FormatContext, to
           const byte = Math.floor((m.bitOffset ?? 0) / 8);
           const span = Math.ceil(((m.bitOffset ?? 0) % 8 + m.bitSize) / 8);
           v = await formatValue(m.type, b.subarray(m.offset + byte, m.offset + byte + span), ctx, false, m.bitSize, (m.bitOffset ?? 0) % 8);
-        } else v = await formatValue(m.type, b.subarray(m.offset, m.offset + ms), ctx, false);
+        } else v = await formatValue(m.type, b.subarray(m.offset, m.offset + ms), ctx, false, undefined, undefined, address !== undefined ? address + BigInt(m.offset) : undefined);
         parts.push(m.name !== undefined ? `${m.name} = ${v}` : v);
       }
       return `{${parts.join(', ')}}`;
     }
     case 'array': {
       const el = s.element, es = sizeOf(el);
-      const n = s.count ?? 0;
+      if (s.count === undefined) {
+        // unknown bound (a flexible array member, `extern int a[]`): gdb prints where it is
+        if (address === undefined) return '0x0';
+        const sym = ctx.symbolize(address);
+        return `0x${address.toString(16)}${sym ? ' ' + sym : ''}`;
+      }
+      const n = s.count;
       // gdb's limit of 200 elements: a run of equal elements is taken whole; as a string, each
       // character counts once; in braces, a `<repeats N times>` block counts as 10.
       const count = Math.min(n, es > 0 ? Math.floor(b.length / es) : 0);

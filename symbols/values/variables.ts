@@ -253,7 +253,7 @@ export class Variables {
   async print(d: Die, frame: FrameContext | undefined, mem: MemoryReader, fmt: FormatContext): Promise<string> {
     const r = await this.read(d, frame, mem);
     if (!r.ok) return r.reason === 'optimized out' ? '<optimized out>' : `<error: ${r.reason}>`;
-    return formatValue(r.type, r.bytes, fmt, true);
+    return formatValue(r.type, r.bytes, fmt, true, undefined, undefined, r.address);
   }
 }
 

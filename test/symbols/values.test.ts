@@ -7,7 +7,7 @@ import { buildCorpus, openFile, VARIANTS } from './support/corpus';
 import { LiveSession } from './support/live';
 
 const STOPS = ['set_name', 'visit_sum', 'shape_mix', 'corpus_stop'];
-const GLOBALS = ['procs', 'proc_list', 'sink', 'asm_counter', 'greeting', 'buffer', 'matrix', 'favourite', 'origin', 'corpus_stack_top_ptr', 'limit', 'counter'];
+const GLOBALS = ['procs', 'proc_list', 'sink', 'asm_counter', 'blob_ptr', 'greeting', 'buffer', 'matrix', 'favourite', 'origin', 'corpus_stack_top_ptr', 'limit', 'counter'];
 // File statics defined in several units: C scoping decides only inside one of those units;
 // elsewhere gdb's choice is arbitrary (its manual says to write 'file.c'::name), so not compared.
 const STATIC_IN: Record<string, string[]> = { counter: ['main.c', 'list.c'] };

@@ -20,3 +20,8 @@ int shape_mix(union number *n, struct flags *f) {
   sink = r;
   return r + (int)n->f;
 }
+
+/* A flexible array member, reached through a pointer (its storage follows the header). */
+struct blob { int n; short data[]; };
+static union { struct blob b; short room[8]; } blob_store = { .room = { 3, 0, 7, 8, 9 } };
+struct blob *blob_ptr = &blob_store.b;
