@@ -10,7 +10,8 @@
 //
 // Usage:
 //   npx tsx bench/symbols/first-frame.ts [--fn NAME] [--boot IMAGE --stop FN] ELF [ELF...]
-//   (default: the teaching kernel guest/build/kernel.elf, --fn kernel_main)
+//   (default: the teaching kernel guest/build/kernel.elf, --fn kernel_main); --keep-stop FILE
+//   keeps the captured stop, and `--measure FILE --fn NAME ELF` reruns one measurement on it.
 // e.g. Linux built under /tmp with DEBUG_INFO (see symbols/README.md):
 //   npx tsx bench/symbols/first-frame.ts --fn start_kernel --boot /tmp/kbuild/out/arch/riscv/boot/Image --stop really_probe /tmp/kbuild/out/vmlinux
 import { spawn, spawnSync } from 'node:child_process';
@@ -128,7 +129,7 @@ async function capture(elf: string, image: string, stop: string, out: string): P
 async function main(): Promise<void> {
   const measureSnap = arg('--measure');
   const fn = arg('--fn') ?? 'kernel_main';
-  const boot = arg('--boot'), stop = arg('--stop') ?? fn;
+  const boot = arg('--boot'), stop = arg('--stop') ?? fn, keep = arg('--keep-stop');
   const files = process.argv.slice(2);
   if (measureSnap !== undefined) return measure(files[0], measureSnap === '-' ? undefined : measureSnap, fn);
   if (!files.length) files.push(join(__dirname, '..', '..', 'guest', 'build', 'kernel.elf'));
@@ -137,9 +138,11 @@ async function main(): Promise<void> {
     for (const path of files) {
       if (!existsSync(path)) { console.log(`${path}: not found`); continue; }
       let snap = '-', gdbBt = '';
-      if (boot) { snap = join(dir, 'stop.json'); gdbBt = await capture(path, boot, stop, snap); }
+      if (boot) { snap = keep ?? join(dir, 'stop.json'); gdbBt = await capture(path, boot, stop, snap); }
       // ours, in a fresh process
+      const c0 = process.hrtime.bigint();
       const child = spawnSync(process.execPath, [...process.execArgv, __filename, '--measure', snap, '--fn', fn, path], { encoding: 'utf8', maxBuffer: 1 << 26 });
+      const tChild = ms(c0); // the whole process: Node and tsx start-up included, like gdb's time
       const line = child.stdout.split('\n').find((l) => l.startsWith('{'));
       if (!line) { console.log(`${path}: measurement failed\n${child.stderr}`); continue; }
       const ours = JSON.parse(line) as { openMs: number; firstBacktraceMs: number; rss: number; rssGrowth: number; frames: string[]; unitsParsed: number; units: number; warnings: number };
@@ -151,9 +154,10 @@ async function main(): Promise<void> {
       console.log(`stop: ${boot ? `${stop} in ${boot} under QEMU` : `synthetic, pc at ${fn} after its prologue`}`);
       console.log(`ours: first symbolized backtrace ${ours.firstBacktraceMs.toFixed(0)} ms after opening (open ${ours.openMs.toFixed(0)} ms), ` +
         `${ours.frames.length} frames, ${ours.unitsParsed} of ${ours.units} units parsed, ${ours.warnings} warnings`);
+      console.log(`ours, whole process (Node + tsx start-up, open, backtrace, exit): ${tChild.toFixed(0)} ms`);
       console.log(`ours: resident memory ${MiB(ours.rss)} MiB (node at start + ${MiB(ours.rssGrowth)} MiB)`);
       console.log(`gdb-multiarch -batch -ex 'info line ${fn}': ${tGdb.toFixed(0)} ms  ->  ${(g.stdout + g.stderr).trim().split('\n').pop()}`);
-      console.log(`ratio ours/gdb: ${(ours.firstBacktraceMs / tGdb).toFixed(2)}`);
+      console.log(`ratio ours/gdb: ${(ours.firstBacktraceMs / tGdb).toFixed(2)} (whole processes: ${(tChild / tGdb).toFixed(2)})`);
       console.log('our backtrace:\n  ' + ours.frames.join('\n  '));
       if (gdbBt) console.log("gdb's backtrace at the same stop:\n  " + gdbBt.split('\n').join('\n  '));
     }
