@@ -14,6 +14,8 @@ export interface ExprContext {
   addrIndex?(i: number): bigint | undefined;
   /** Value a register or expression had on entry to the function (DW_OP_entry_value), if known. */
   entryValue?(expr: Uint8Array): Promise<bigint | undefined>;
+  /** Value passed for a parameter (unit-relative DIE offset) by the caller (DW_OP_GNU_parameter_ref). */
+  parameterRef?(unitOffset: number): Promise<bigint | undefined>;
 }
 
 export type Location =
@@ -130,7 +132,12 @@ export async function evaluate(expr: Uint8Array, ctx: ExprContext, initial: bigi
         push(v);
         break;
       }
-      case 0xfa: r.u32(); return { kind: 'optimizedOut', why: 'parameter reference' };
+      case 0xfa: {
+        const v = await ctx.parameterRef?.(r.u32());
+        if (v === undefined) return { kind: 'optimizedOut', why: 'parameter reference unknown' };
+        push(v);
+        break;
+      }
       default: r.fail(`unsupported DWARF operation 0x${op.toString(16)}`);
     }
   }

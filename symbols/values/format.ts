@@ -122,6 +122,7 @@ export async function formatValue(t: Type, b: Uint8Array, ctx: FormatContext, to
           for (const c of m) { if (c === 0) { done = true; break; } bytes.push(c); if (bytes.length === PRINT_MAX) { trunc = true; done = true; break; } }
           if (done) break;
         }
+        if (!bytes.length && !(await ctx.readMemory(v, 1))) return `${text} <error: Cannot access memory at address 0x${v.toString(16)}>`;
         return `${text} ${printString(bytes, trunc)}`;
       }
       if (top) text = `(${typeName(t)}) ${text}`;

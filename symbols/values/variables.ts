@@ -5,11 +5,11 @@
 import { DW_AT, DW_TAG } from '../dwarf/constants';
 import { Dwarf } from '../dwarf/dwarf';
 import { evaluate, ExprContext, Location, Unavailable } from '../dwarf/expr';
-import { Die } from '../dwarf/info';
+import { Die, Unit } from '../dwarf/info';
 import { Symbolizer } from '../symbolizer';
 import { MemoryReader, RegisterSet } from '../target';
 import { FormatContext, formatValue } from './format';
-import { sizeOf, Type, TypeReader } from './types';
+import { sizeOf, Type, typeName, TypeReader } from './types';
 
 export interface FrameContext extends RegisterSet {
   /** Canonical frame address of this frame (for DW_OP_call_frame_cfa frame bases). */
@@ -20,7 +20,7 @@ export interface FrameContext extends RegisterSet {
   caller?: FrameContext;
 }
 
-const DW_AT_call_return_pc = 0x7d, DW_AT_call_value = 0x7e, DW_AT_call_origin = 0x7f, DW_AT_call_target = 0x83;
+const DW_AT_call_return_pc = 0x7d, DW_AT_call_value = 0x7e, DW_AT_call_origin = 0x7f, DW_AT_call_parameter = 0x80, DW_AT_call_target = 0x83;
 const DW_AT_GNU_call_site_value = 0x2111, DW_AT_GNU_call_site_target = 0x2113;
 
 export type ReadResult = { ok: true; type: Type; bytes: Uint8Array; address?: bigint } | { ok: false; type: Type; reason: string };
@@ -119,6 +119,20 @@ export class Variables {
       expr = u.locationList(la).find((e) => pc >= e.lo && pc < e.hi)?.expr;
       if (!expr) return { ok: false, type, reason: 'optimized out' };
     }
+    const ctx = this.exprContext(u, frame, mem);
+    let loc: Location;
+    try {
+      loc = await evaluate(expr, ctx);
+    } catch (e) {
+      if (e instanceof Unavailable) return { ok: false, type, reason: 'optimized out' };
+      throw e;
+    }
+    if (loc.kind === 'optimizedOut' && loc.why === 'implicit pointer') return { ok: false, type, reason: 'synthetic pointer' };
+    return this.fetch(loc, type, size, frame, mem);
+  }
+
+  /** How DWARF expressions of unit `u` read a frame: its registers, CFA, frame base, caller. */
+  private exprContext(u: Unit, frame: FrameContext | undefined, mem: MemoryReader): ExprContext {
     const fnDie = frame ? this.sym.scopeChain(frame.innermost ? frame.pc : frame.pc - 1n).find((x) => x.tag === DW_TAG.subprogram) : undefined;
     const ctx: ExprContext = {
       addrSize: u.h.addrSize, little: true,
@@ -127,6 +141,7 @@ export class Variables {
       cfa: async () => frame?.cfa,
       addrIndex: (i) => u.addrIndex(i),
       entryValue: async (sub) => this.entryValue(sub, frame, mem),
+      parameterRef: async (off) => this.parameterValue(u.offset + off, frame, mem),
       frameBase: async () => {
         const fb = fnDie?.get(DW_AT.frame_base);
         if (!fb || !(fb.v instanceof Uint8Array)) return undefined;
@@ -136,14 +151,7 @@ export class Variables {
         return undefined;
       },
     };
-    let loc: Location;
-    try {
-      loc = await evaluate(expr, ctx);
-    } catch (e) {
-      if (e instanceof Unavailable) return { ok: false, type, reason: 'optimized out' };
-      throw e;
-    }
-    return this.fetch(loc, type, size, frame, mem);
+    return ctx;
   }
 
   /**
@@ -152,9 +160,27 @@ export class Variables {
    * address) and its DW_TAG_call_site_parameter for that register, evaluated in the caller.
    */
   private async entryValue(sub: Uint8Array, frame: FrameContext | undefined, mem: MemoryReader): Promise<bigint | undefined> {
-    const caller = frame?.caller;
-    if (!caller || sub.length !== 1 || sub[0] < 0x50 || sub[0] > 0x6f) return undefined;
+    if (sub.length !== 1 || sub[0] < 0x50 || sub[0] > 0x6f) return undefined;
     const reg = sub[0] - 0x50;
+    return this.callSiteValue(frame, mem, (p) => { const l = p.get(DW_AT.location); return l?.v instanceof Uint8Array && l.v.length === 1 && l.v[0] === 0x50 + reg; });
+  }
+
+  /**
+   * DW_OP_GNU_parameter_ref: the value the caller passed for a parameter that the callee (a
+   * clone with that parameter removed) no longer has; the call site parameter names it by
+   * DW_AT_call_parameter (or abstract_origin), as gdb resolves it.
+   */
+  private async parameterValue(paramOffset: number, frame: FrameContext | undefined, mem: MemoryReader): Promise<bigint | undefined> {
+    return this.callSiteValue(frame, mem, (p) => {
+      const a = p.get(DW_AT_call_parameter) ?? p.get(DW_AT.abstract_origin);
+      return a?.cls === 'ref' && a.v === paramOffset;
+    });
+  }
+
+  /** The value of the caller's call-site parameter chosen by `which`, evaluated in the caller. */
+  private async callSiteValue(frame: FrameContext | undefined, mem: MemoryReader, which: (p: Die) => boolean): Promise<bigint | undefined> {
+    const caller = frame?.caller;
+    if (!caller) return undefined;
     const chain = this.sym.scopeChain(caller.pc - 1n);
     const fn = chain.find((x) => x.tag === DW_TAG.subprogram);
     if (!fn) return undefined;
@@ -169,19 +195,10 @@ export class Variables {
     const calleeLo = callee ? callee.unit.ranges(callee).reduce<bigint | undefined>((m, [lo]) => (m === undefined || lo < m ? lo : m), undefined) : undefined;
     if (calleeLo === undefined || (await this.callSiteTarget(site, caller, mem)) !== calleeLo) return undefined;
     for (const p of site.children) {
-      const l = p.get(DW_AT.location);
-      if (!(l?.v instanceof Uint8Array) || l.v.length !== 1 || l.v[0] !== 0x50 + reg) continue;
+      if (!which(p)) continue;
       const val = p.get(DW_AT_call_value) ?? p.get(DW_AT_GNU_call_site_value);
       if (!(val?.v instanceof Uint8Array)) return undefined;
-      const ctx: ExprContext = {
-        addrSize: u.h.addrSize, little: true,
-        readReg: async (n) => caller.regs.get(n),
-        readMem: (a, n) => mem.readMemory(a, n),
-        cfa: async () => caller.cfa,
-        addrIndex: (i) => u.addrIndex(i),
-        entryValue: async (s2) => this.entryValue(s2, caller, mem),
-      };
-      const loc = await evaluate(val.v, ctx);
+      const loc = await evaluate(val.v, this.exprContext(u, caller, mem)); // in the caller's frame
       if (loc.kind === 'memory') return loc.addr; // a DWARF expression value (not a location)
       if (loc.kind === 'value') return loc.value;
       if (loc.kind === 'register') return caller.regs.get(loc.reg);
@@ -252,7 +269,10 @@ export class Variables {
   /** `print NAME` as gdb shows the value (without the `$1 = `). */
   async print(d: Die, frame: FrameContext | undefined, mem: MemoryReader, fmt: FormatContext): Promise<string> {
     const r = await this.read(d, frame, mem);
-    if (!r.ok) return r.reason === 'optimized out' ? '<optimized out>' : `<error: ${r.reason}>`;
+    if (!r.ok) {
+      if (r.reason === 'synthetic pointer') return `(${typeName(r.type)}) <synthetic pointer>`; // DW_OP_implicit_pointer
+      return r.reason === 'optimized out' ? '<optimized out>' : `<error: ${r.reason}>`;
+    }
     return formatValue(r.type, r.bytes, fmt, true, undefined, undefined, r.address);
   }
 }

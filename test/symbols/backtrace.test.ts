@@ -8,7 +8,7 @@ import { SymbolFile } from '../../symbols';
 import { buildCorpus, openFile, VARIANTS } from './support/corpus';
 import { LiveSession } from './support/live';
 
-const STOPS = ['set_name', 'visit_sum', 'shape_mix', 'corpus_stop'];
+const STOPS = ['set_name', 'visit_sum', 'shape_mix', 'clone_stop', 'clone_done', 'corpus_stop'];
 const hex = (v: bigint) => '0x' + v.toString(16);
 
 for (const v of VARIANTS) {

@@ -6,7 +6,7 @@ import { strict as assert } from 'node:assert';
 import { buildCorpus, openFile, VARIANTS } from './support/corpus';
 import { LiveSession } from './support/live';
 
-const STOPS = ['set_name', 'visit_sum', 'shape_mix', 'corpus_stop'];
+const STOPS = ['set_name', 'visit_sum', 'shape_mix', 'clone_stop', 'clone_done', 'corpus_stop'];
 const GLOBALS = ['procs', 'proc_list', 'sink', 'asm_counter', 'blob_ptr', 'greeting', 'buffer', 'matrix', 'favourite', 'origin', 'corpus_stack_top_ptr', 'limit', 'counter'];
 // File statics defined in several units: C scoping decides only inside one of those units;
 // elsewhere gdb's choice is arbitrary (its manual says to write 'file.c'::name), so not compared.

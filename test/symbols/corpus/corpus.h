@@ -49,5 +49,8 @@ int shape_mix(union number *n, struct flags *f);
 int fact(int n);
 int fib_iter(int n);
 void corpus_stop(int code);
+int clones_run(int n);
+void clone_stop(int code);
+void clone_done(int code);
 
 #endif

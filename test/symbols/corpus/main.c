@@ -53,6 +53,7 @@ int main(void) {
   total += list_walk(visit_sum, 3);
   total += shape_area(a, b);
   total += shape_mix(&n, &f);
+  total += clones_run(total & 3);
   total += fact(5);
   total += fib_iter(10);
   total += square(total & 7);
