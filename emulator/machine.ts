@@ -224,22 +224,27 @@ export class Machine implements Target {
       const deadline = this.nextDeadline();
       let q = Math.min(quantum, maxSteps - steps);
       if (deadline !== Infinity) q = Math.max(1, Math.min(q, deadline - this.units));
-      let longest = 0;
+      // Steps (retired instructions and trapping ones) bound the slice; virtual time advances
+      // by retired instructions only, as the hart sees it mid-slice (units + instret delta),
+      // so a run in slices of any size, or stepped, reads the same mtime at every instruction.
+      let longest = 0, advanced = 0;
       let anyRan = false;
       for (let k = 0; k < n; k++) {
         const h = this.harts[(this.rr + k) % n];
         if (h.waiting && !h.csr.interruptWaiting()) continue;
         anyRan = true;
         this.current = h;
-        this.runStart[h.id] = h.instret;
+        const start = h.instret;
+        this.runStart[h.id] = start;
         const ran = h.run(q);
         this.current = undefined;
         this.runStart[h.id] = h.instret;
         this.lastHart = h.id;
         if (ran > longest) longest = ran;
+        if (h.instret - start > advanced) advanced = h.instret - start;
         const r = this.hartStop(h);
-        if (r) { this.units += longest; return r; }
-        if (this.stopReason) { this.units += longest; return this.takeStop(); }
+        if (r) { this.units += advanced; return r; }
+        if (this.stopReason) { this.units += advanced; return this.takeStop(); }
       }
       this.rr = (this.rr + 1) % n;
       if (!anyRan) {
@@ -250,7 +255,7 @@ export class Machine implements Target {
         }
         this.units = Math.max(this.units, deadline);
       } else {
-        this.units += longest;
+        this.units += advanced;
         steps += longest;
       }
       if ((++rounds & 7) === 0 && wallDeadline !== Infinity && performance.now() > wallDeadline) return undefined;
@@ -428,12 +433,13 @@ export class Machine implements Target {
     h.skipBreakpointOnce = true;
     h.faultLoop = false;
     this.current = h;
-    this.runStart[h.id] = h.instret;
+    const start = h.instret;
+    this.runStart[h.id] = start;
     this.advanceDevices();
-    const ran = h.run(1);
+    h.run(1);
     this.current = undefined;
     this.runStart[h.id] = h.instret;
-    this.units += ran;
+    this.units += h.instret - start;
     h.breakpointHit = false;
     h.stopRequested = false;
     let reason: StopReason = { kind: 'step', hart, pc: pcToBig(h.pc) };

@@ -111,12 +111,15 @@ export class Hart {
         if (!this.csr.interruptWaiting()) break;
         this.waiting = false;
       }
+      const retired = this.instret;
       try {
         this.takeInterrupt();
         n = this.breakpoints === undefined && !this.watchOn ? this.inner(n, budget) : this.innerDebug(n, budget);
       } catch (e) {
         if (e !== TRAP_UNWIND) throw e;
-        n++;
+        // The trap unwound the loop and its count: each instruction it completed retired once,
+        // and the one that trapped is a step too. (Counting only n++ let a slice overrun its budget.)
+        n += this.instret - retired + 1;
       }
       if (this.reschedule) { this.reschedule = false; break; }
     }
