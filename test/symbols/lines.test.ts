@@ -54,9 +54,7 @@ for pc in [${addrs.map(String).join(',')}]:
 funcs = []
 for lo in [${funcs.map((x) => String(x.lo)).join(',')}]:
     b = gdb.block_for_pc(lo)
-    while b is not None and b.function is None:
-        b = b.superblock
-    while b is not None and b.function is not None and b.superblock is not None and b.superblock.function is not None:
+    while b is not None and b.superblock is not None and not b.superblock.is_static and not b.superblock.is_global:
         b = b.superblock
     funcs.append([str(lo), b.function.name if b else None, str(b.start) if b else '0', str(b.end) if b else '0'])
 breaks = {}
