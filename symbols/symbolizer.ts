@@ -76,9 +76,14 @@ export class Symbolizer {
         if (seq.lo === 0n && unitLow !== 0n) continue; // code discarded by the linker
         let last: SubfileLines | undefined;
         let lastLine = 0, lastAddr = -1n, stmtAtAddr = false, lineHasDisc = false, prevLine = -1;
+        let prevFile: number | undefined;
         for (const r of seq.rows) {
           const path = lineFile(t, r.file)?.path ?? `<file ${r.file}>`;
           const cur = sub(path);
+          // gdb's DW_LNS_set_file makes the file being left the "last" one, even when its last
+          // row was ignored (checked with `set debug dwarf-line 1` on Linux)
+          if (prevFile !== undefined && r.file !== prevFile) last = sub(lineFile(t, prevFile)?.path ?? `<file ${prevFile}>`);
+          prevFile = r.file;
           if (r.line !== prevLine) lineHasDisc = r.discriminator !== 0; else if (r.discriminator !== 0) lineHasDisc = true;
           prevLine = r.line;
           if (lastAddr !== r.address) { stmtAtAddr = false; lastAddr = r.address; }
