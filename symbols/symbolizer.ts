@@ -82,9 +82,11 @@ export class Symbolizer {
           const cur = sub(path);
           // gdb's DW_LNS_set_file makes the file being left the "last" one, even when its last
           // row was ignored (checked with `set debug dwarf-line 1` on Linux)
-          if (prevFile !== undefined && r.file !== prevFile) last = sub(lineFile(t, prevFile)?.path ?? `<file ${prevFile}>`);
+          const fileSwitched = prevFile !== undefined && r.file !== prevFile;
+          if (fileSwitched) last = sub(lineFile(t, prevFile!)?.path ?? `<file ${prevFile}>`);
           prevFile = r.file;
-          if (r.line !== prevLine) lineHasDisc = r.discriminator !== 0; else if (r.discriminator !== 0) lineHasDisc = true;
+          // "this line had a discriminator": reset by a new line and by DW_LNS_set_file (gdb 13)
+          if (r.line !== prevLine || fileSwitched) lineHasDisc = r.discriminator !== 0; else if (r.discriminator !== 0) lineHasDisc = true;
           prevLine = r.line;
           if (lastAddr !== r.address) { stmtAtAddr = false; lastAddr = r.address; }
           stmtAtAddr ||= r.isStmt;
@@ -102,6 +104,13 @@ export class Symbolizer {
           }
         }
       }
+      // gdb makes one symtab per file in file-table order (the primary first) and, on ties,
+      // find_pc_line prefers the earlier one
+      const rank = new Map<string, number>();
+      t.files.forEach((f, i) => { if (!rank.has(f.path)) rank.set(f.path, i); });
+      const primaryPath = out.subfiles[0]?.path;
+      const key = (sf: SubfileLines) => (sf.path === primaryPath ? -1 : rank.get(sf.path) ?? Number.MAX_SAFE_INTEGER);
+      out.subfiles.sort((a, b) => key(a) - key(b));
       for (const s of out.subfiles) {
         s.entries = s.entries.map((e, i) => ({ e, i })).sort((a, b) => (a.e.address < b.e.address ? -1 : a.e.address > b.e.address ? 1 : (a.e.line === 0 ? 0 : 1) - (b.e.line === 0 ? 0 : 1) || a.i - b.i)).map((x) => x.e);
         out.entries.push(...s.entries);
@@ -432,8 +441,11 @@ export class Symbolizer {
   }
 
   skipPrologue(lo: bigint, hi: bigint, u: Unit): bigint {
-    // gdb skips no prologue where it trusts entry locations, nor in assembly (DW_LANG_Mips_Assembler)
-    if (this.locationsValid(u) || u.num(u.head().get(DW_AT.language)) === 0x8001) return lo;
+    // gdb skips no prologue where it trusts entry locations, nor in assembly (a symtab's
+    // language comes from its file name: .s, .S, .asm)
+    if (this.locationsValid(u)) return lo;
+    const at = this.lineInUnit(u, lo);
+    if (at && /\.(s|S|asm)$/.test(at.file)) return lo;
     const { entries } = this.linesOf(u);
     // explicit prologue_end marker
     for (const e of entries) if (e.prologueEnd && e.address >= lo && e.address < hi) return e.address;
