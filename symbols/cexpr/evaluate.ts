@@ -22,11 +22,11 @@ export interface Value { type: Type; bytes: Uint8Array; address?: bigint; lazy?:
 const base = (name: string, size: number, encoding: number): Type => ({ kind: 'base', name, size, encoding });
 const INT = base('int', 4, DW_ATE.signed), UINT = base('unsigned int', 4, DW_ATE.unsigned);
 const LONG = base('long', 8, DW_ATE.signed), ULONG = base('unsigned long', 8, DW_ATE.unsigned);
-const CHAR = base('char', 1, DW_ATE.signed_char);
+const CHAR = base('char', 1, DW_ATE.unsigned_char); // plain char is unsigned on RISC-V (psABI)
 const BASE_TYPES: Record<string, Type> = {
   int: INT, 'signed int': INT, signed: INT, unsigned: UINT, 'unsigned int': UINT, long: LONG, 'long int': LONG, 'signed long': LONG,
   'unsigned long': ULONG, 'long unsigned int': ULONG, 'unsigned long int': ULONG, 'long long': LONG, 'unsigned long long': ULONG,
-  char: CHAR, 'signed char': CHAR, 'unsigned char': base('unsigned char', 1, DW_ATE.unsigned_char), short: base('short', 2, DW_ATE.signed),
+  char: CHAR, 'signed char': base('signed char', 1, DW_ATE.signed_char), 'unsigned char': base('unsigned char', 1, DW_ATE.unsigned_char), short: base('short', 2, DW_ATE.signed),
   'unsigned short': base('unsigned short', 2, DW_ATE.unsigned), _Bool: base('_Bool', 1, DW_ATE.boolean), void: VOID,
   float: base('float', 4, DW_ATE.float), double: base('double', 8, DW_ATE.float),
 };
@@ -40,6 +40,8 @@ export interface EvalEnv {
   fmt: FormatContext;
   /** Extra registers by name (CSRs such as satp), when the target can read them. */
   readNamedRegister?: (name: string) => Promise<bigint | undefined>;
+  /** Inside sizeof: types only, as gdb's "avoid side effects" (no reads, no division errors). */
+  typeOnly?: boolean;
 }
 
 export class ExpressionEvaluator {
@@ -121,6 +123,7 @@ export class ExpressionEvaluator {
   }
 
   private async load(t: Type, addr: bigint, env: EvalEnv): Promise<Value> {
+    if (env.typeOnly) return { type: t, bytes: new Uint8Array(Math.min(sizeOf(t), MAX_VALUE_SIZE)), address: addr };
     const k = strip(t).kind;
     if (k === 'struct' || k === 'union' || k === 'array') return { type: t, bytes: new Uint8Array(0), address: addr, lazy: true };
     const n = sizeOf(t);
@@ -181,7 +184,7 @@ export class ExpressionEvaluator {
         const v = await this.eval(e.e, env);
         if (e.op === '*') return this.deref(v, env);
         const x = this.toInt(v);
-        const t = this.promote(v.type);
+        const t = this.unopPromote(v.type);
         if (e.op === '-') return this.intVal(t, -x);
         if (e.op === '+') return this.intVal(t, x);
         if (e.op === '~') return this.intVal(t, ~x);
@@ -194,10 +197,18 @@ export class ExpressionEvaluator {
         if (s.kind === 'struct' || s.kind === 'union' || s.kind === 'array') throw new SymbolsError('Invalid cast.');
         return this.intVal(t, this.toInt(v));
       }
-      case 'sizeofType': return this.intVal(ULONG, BigInt(sizeOf(this.resolveType(e.type))));
-      case 'sizeof': return this.intVal(ULONG, BigInt(sizeOf((await this.eval(e.e, env)).type)));
+      // gdb's sizeof is an int, and its operand is not evaluated (only typed)
+      case 'sizeofType': return this.intVal(INT, BigInt(sizeOf(this.resolveType(e.type))));
+      case 'sizeof': return this.intVal(INT, BigInt(sizeOf((await this.eval(e.e, { ...env, typeOnly: true })).type)));
       case 'binary': return this.binary(e.op, e.l, e.r, env);
     }
+  }
+
+  /** gdb's unop_promote: integers narrower than int become int; others (enums included) keep their type. */
+  private unopPromote(t: Type): Type {
+    const s = strip(t);
+    if ((s.kind === 'enum' || s.kind === 'base') && sizeOf(t) >= 4) return s.kind === 'enum' ? t : this.promote(t);
+    return this.promote(t);
   }
 
   private promote(t: Type): Type {
@@ -252,10 +263,14 @@ export class ExpressionEvaluator {
       case '+': return this.intVal(t, x + y);
       case '-': return this.intVal(t, x - y);
       case '*': return this.intVal(t, x * y);
-      case '/': if (y === 0n) throw new SymbolsError('Division by zero'); return this.intVal(t, x / y);
-      case '%': if (y === 0n) throw new SymbolsError('Division by zero'); return this.intVal(t, x % y);
-      case '<<': return this.intVal(this.promote(l.type), a << b);
-      case '>>': return this.intVal(this.promote(l.type), a >> b);
+      case '/': if (y === 0n) { if (env.typeOnly) return this.intVal(t, 0n); throw new SymbolsError('Division by zero'); } return this.intVal(t, x / y);
+      case '%': if (y === 0n) { if (env.typeOnly) return this.intVal(t, 0n); throw new SymbolsError('Division by zero'); } return this.intVal(t, x % y);
+      case '<<': case '>>': {
+        // the left operand's promoted type (an enum stays an enum); a count outside 0..width-1 gives 0, as gdb
+        const st = this.unopPromote(l.type);
+        if (b < 0n || b >= BigInt(sizeOf(st) * 8)) return this.intVal(st, 0n);
+        return this.intVal(st, op === '<<' ? a << b : a >> b);
+      }
       case '&': return this.intVal(t, x & y);
       case '|': return this.intVal(t, x | y);
       case '^': return this.intVal(t, x ^ y);
@@ -272,6 +287,7 @@ export class ExpressionEvaluator {
   private async identifier(name: string, env: EvalEnv): Promise<Value> {
     const pc = env.frame ? (env.frame.innermost ? env.frame.pc : env.frame.pc - 1n) : undefined;
     const d = this.vars.lookup(name, pc);
+    if (d && env.typeOnly) { const t = this.vars.typeOfVar(d); return { type: t, bytes: new Uint8Array(Math.min(sizeOf(t), MAX_VALUE_SIZE)), address: 0n }; }
     if (d) {
       const r = await this.vars.read(d, env.frame, env.mem);
       if (!r.ok) throw new SymbolsError(r.reason === 'optimized out' ? 'value has been optimized out' : r.reason);
