@@ -183,6 +183,9 @@ export class ExpressionEvaluator {
         }
         const v = await this.eval(e.e, env);
         if (e.op === '*') return this.deref(v, env);
+        const vk = strip(v.type).kind;
+        if (vk === 'struct') throw new SymbolsError(`Structure has no component named operator${e.op}.`);
+        if (vk === 'union' && e.op === '-') throw new SymbolsError('Argument to negate operation not a number.');
         const x = this.toInt(v);
         const t = this.unopPromote(v.type);
         if (e.op === '-') return this.intVal(t, -x);
@@ -231,14 +234,25 @@ export class ExpressionEvaluator {
     return this.load(t, this.toInt(v), env);
   }
 
+  /** gdb's errors for structs and unions as operands (a struct on the left is looked up for a C++ operator). */
+  private checkOperands(op: string, l: Value, r: Value): void {
+    const lk = strip(l.type).kind, rk = strip(r.type).kind;
+    if (lk === 'struct') throw new SymbolsError(`Structure has no component named operator${op}.`);
+    if (lk === 'union' || rk === 'union') throw new SymbolsError('Argument to arithmetic operation not a number or boolean.');
+    if (rk === 'struct') throw new SymbolsError("Can't do that binary op on that type");
+  }
+
   private async binary(op: string, le_: Expr, re: Expr, env: EvalEnv): Promise<Value> {
     if (op === '&&' || op === '||') {
-      const l = this.toInt(await this.eval(le_, env)) !== 0n;
+      const lv = await this.eval(le_, env);
+      this.checkOperands(op, lv, await this.eval(re, { ...env, typeOnly: true })); // gdb checks both types first
+      const l = this.toInt(lv) !== 0n;
       if (op === '&&' && !l) return this.intVal(INT, 0n);
       if (op === '||' && l) return this.intVal(INT, 1n);
       return this.intVal(INT, this.toInt(await this.eval(re, env)) !== 0n ? 1n : 0n);
     }
     const l = await this.eval(le_, env), r = await this.eval(re, env);
+    if (op !== '@') this.checkOperands(op, l, r);
     if (op === '@') {
       const n = Number(this.toInt(r));
       if (l.address === undefined) throw new SymbolsError('Only values in memory can be extended with \'@\'.');
