@@ -156,7 +156,12 @@ export class Disassembler {
           parts.push(String(iImm));
           break;
         case 'o':
-          if (addrComments) maybeAddr(rs1, iImm, false);
+          if (addrComments) {
+            maybeAddr(rs1, iImm, false);
+            // objdump's offset operand falls through to its immediate one, which asks again for
+            // addi/jalr: the record is gone by then, so tp, gp and x0 bases win over it
+            if ((isAddi && rs1 !== 0) || isJalr) maybeAddr(rs1, iImm, false);
+          }
           parts.push(`${iImm}(${XREG[rs1]})`);
           break;
         case 'q':

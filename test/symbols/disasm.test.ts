@@ -44,6 +44,28 @@ describe('symbols: disassembler vs objdump', function () {
     assert.deepEqual(r.diffs.slice(0, 20), []);
   });
 
+  it('6000 fully random 32-bit words and lui/auipc records used by later tp/gp/other bases (fixed seed)', () => {
+    let seed = 99;
+    const rnd = () => { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; return ((seed >>> 8) ^ (seed << 13)) >>> 0; };
+    const lines: string[] = [];
+    while (lines.length < 6000) { const w = (rnd() | 3) >>> 0; if ((w & 0x1f) !== 0x1f) lines.push(`\t.insn 0x${w.toString(16)}`); } // 48-bit+ forms excluded
+    for (const base of ['tp', 'gp', 't1', 'ra']) {
+      for (const use of [`jalr s8,-4(${base})`, `addi a0,${base},12`, `lh a1,270(${base})`, `sw a2,-8(${base})`]) {
+        lines.push(`\tlui ${base},0x1000`, `\tcsrrs ${base},0x4ee,gp`, `\t${use}`, `\tauipc ${base},0x12`, `\t${use}`, `\t${use}`);
+      }
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'kwb-disasm-'));
+    try {
+      writeFileSync(join(dir, 'w.s'), lines.join('\n') + '\n');
+      execFileSync('riscv64-unknown-elf-as', ['-march=rv64gc', '-o', join(dir, 'w.o'), join(dir, 'w.s')]);
+      const r = compareWithObjdump(join(dir, 'w.o'));
+      assert.ok(r.agreed > 6000, `only ${r.agreed} compared`);
+      assert.deepEqual(r.diffs.slice(0, 20), []);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('random encodings of every table entry and random compressed words (fixed seed)', () => {
     let seed = 0x5eed;
     const rnd = () => { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; return ((seed >>> 8) ^ (seed << 13)) >>> 0; };
