@@ -10,7 +10,7 @@ import { Dwarf } from './dwarf/dwarf';
 import { dwarfSectionsOf } from './dwarf/sections';
 import { InlineFrame, LineAt, SymbolAt, Symbolizer } from './symbolizer';
 import { Disassembler, Instruction } from './disasm/riscv';
-import { disassemblerOptionsFor } from './disasm/symbolize';
+import { disassemblerOptionsFor, isaExtensions } from './disasm/symbolize';
 import { CallFrameInfo } from './dwarf/cfi';
 import { Frame, Unwinder, UnwindOptions } from './unwind';
 import { MemoryReader, RegisterSet } from './target';
@@ -183,7 +183,16 @@ export class SymbolFile {
       if (!elf) return [];
       const d = new Disassembler(disassemblerOptionsFor(elf));
       const out: Instruction[] = [];
-      for (const s of elf.sections) if (s.flags & BigInt(SHF_EXECINSTR) && s.size > 0) out.push(...d.sweep(elf.sectionData(s), s.addr));
+      // (no spread: a kernel's .text is far more instructions than a call may take arguments)
+      const syms = elf.symbols();
+      for (const s of elf.sections) {
+        if (!(s.flags & BigInt(SHF_EXECINSTR)) || s.size === 0) continue;
+        // RISC-V mapping symbols: $x (code) and $d (data); at one address the later name wins, as in objdump
+        const mapping = syms.filter((x) => x.shndx === s.index && (x.name === '$d' || x.name.startsWith('$x')))
+          .sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+          .map((x) => ({ address: x.value, data: x.name === '$d', isa: x.name.length > 2 && x.name.startsWith('$xrv') ? isaExtensions(x.name.slice(2)) : undefined }));
+        for (const i of d.sweep(elf.sectionData(s), s.addr, mapping)) out.push(i);
+      }
       return out;
     });
   }

@@ -12,7 +12,7 @@ const RM = ['rne', 'rtz', 'rdn', 'rup', 'rmm', '', '', 'dyn'];
 
 export interface Instruction {
   address: bigint;
-  /** 2 or 4. */
+  /** 2 or 4 (6 or 8 for the reserved long encodings; 1, 2 or 4 for data). */
   length: number;
   /** The raw instruction bits. */
   word: number;
@@ -33,9 +33,12 @@ export interface DisassemblerOptions {
   privSpec?: PrivSpec;
   /** Value of __global_pointer$, for gp-relative comments. */
   gp?: bigint;
+  /** Extensions the file was built for (Tag_RISCV_arch); objdump decodes F, D and pause only then. Undefined: all. */
+  extensions?: Set<string>;
 }
 
 const M64 = (1n << 64n) - 1n;
+const FENCE = TABLE.find((x) => x.name === 'fence' && x.fmt === 'P,Q')!;
 const byOpcode = new Map<number, OpEntry[]>();
 for (const e of TABLE) {
   const op = e.match & 0x7f;
@@ -58,6 +61,9 @@ export class Disassembler {
   private hi: Array<bigint | undefined> = new Array(32).fill(undefined);
   constructor(private readonly opts: DisassemblerOptions = {}) {}
 
+  /** Extensions from the last `$x<isa>` mapping symbol of a sweep (objdump's per-region ISA). */
+  private isa?: Set<string>;
+
   /** Forgets recorded auipc/lui values (objdump does so only when it starts). */
   reset(): void { this.hi.fill(undefined); }
 
@@ -65,8 +71,12 @@ export class Disassembler {
   decode(bytes: Uint8Array, pc: bigint): Instruction {
     if (bytes.length < 2) return this.raw(pc, bytes.length ? bytes[0] : 0, bytes.length || 1, '.byte');
     const h = bytes[0] | (bytes[1] << 8);
+    const exts = this.isa ?? this.opts.extensions;
+    const ext = (x: string) => !exts || exts.has(x) || (x !== 'zihintpause' && exts.has('g'));
     if ((h & 3) !== 3) {
       if (h === 0) return this.make(pc, 2, 0, 'unimp', '');
+      // c.fld/c.fsd/c.fldsp/c.fsdsp need D
+      if (((h & 3) === 0 || (h & 3) === 2) && ((h >>> 13) === 1 || (h >>> 13) === 5) && !ext('d')) return this.raw(pc, h, 2, '.insn');
       const ex = expandCompressed(h);
       if (!ex) return this.raw(pc, h, 2, '.insn');
       if (ex.hint) {
@@ -79,18 +89,51 @@ export class Disassembler {
       if (!e) return this.raw(pc, h, 2, '.insn');
       return this.format(e, ex.word, pc, 2, h, ex.addrComment);
     }
+    // 48- and 64-bit encodings (no instructions defined): objdump prints a 64-bit one as one
+    // number and a 48-bit one byte by byte
+    const long = (h & 0x3f) === 0x1f ? 6 : (h & 0x7f) === 0x3f ? 8 : 0;
+    if (long && bytes.length >= long) {
+      if (long === 6) return this.make(pc, 6, h, '.byte', Array.from(bytes.subarray(0, 6), (b) => '0x' + b.toString(16).padStart(2, '0')).join(', '));
+      let v = 0n;
+      for (let i = long - 1; i >= 0; i--) v = (v << 8n) | BigInt(bytes[i]);
+      return this.make(pc, long, h, '.8byte', '0x' + v.toString(16));
+    }
     if ((h & 0x1f) === 0x1f || bytes.length < 4) return this.raw(pc, h, bytes.length < 4 ? 2 : 4, '.insn');
     const w = (bytes[0] | (bytes[1] << 8) | (bytes[2] << 16) | (bytes[3] << 24)) >>> 0;
-    const e = lookup(w);
+    let e = lookup(w);
     if (!e) return this.raw(pc, w, 4, '.insn');
+    const major = w & 0x7f;
+    if (major === 0x07 || major === 0x27 || major === 0x43 || major === 0x47 || major === 0x4b || major === 0x4f || major === 0x53) {
+      const double = major === 0x07 || major === 0x27 ? ((w >>> 12) & 7) === 3 : ((w >>> 25) & 3) === 1;
+      if (!ext('f') || (double && !ext('d'))) return this.raw(pc, w, 4, '.insn');
+    }
+    if (e.name === 'pause' && !ext('zihintpause')) e = FENCE;
     return this.format(e, w, pc, 4, w, true);
   }
 
-  /** Disassembles a whole buffer mapped at `base`. */
-  sweep(bytes: Uint8Array, base: bigint): Instruction[] {
+  /**
+   * Disassembles a whole buffer mapped at `base`. `mapping`: the section's mapping symbols
+   * ($x code, $d data; sorted, the later one winning at one address), as objdump uses them:
+   * data is shown in `.word` chunks that stop at the next mapping symbol.
+   */
+  sweep(bytes: Uint8Array, base: bigint, mapping: Array<{ address: bigint; data: boolean; isa?: Set<string> }> = []): Instruction[] {
     const out: Instruction[] = [];
+    let m = -1; // the mapping symbol in force
     for (let off = 0; off < bytes.length;) {
-      const ins = this.decode(bytes.subarray(off, off + 4), base + BigInt(off));
+      const pc = base + BigInt(off);
+      while (m + 1 < mapping.length && mapping[m + 1].address <= pc) { m++; if (mapping[m].isa) this.isa = mapping[m].isa; } // `$x<isa>` sets the extensions until the next one
+      if (m >= 0 && mapping[m].data) {
+        const next = m + 1 < mapping.length ? Number(mapping[m + 1].address - pc) : Infinity;
+        let n = Math.min(4, next, bytes.length - off);
+        if (n === 3) n = 2;
+        let v = 0;
+        for (let i = n - 1; i >= 0; i--) v = v * 256 + bytes[off + i];
+        const dir = n === 4 ? '.word' : n === 2 ? '.short' : '.byte';
+        out.push(this.make(pc, n, v, dir, '0x' + v.toString(16).padStart(n * 2, '0')));
+        off += n;
+        continue;
+      }
+      const ins = this.decode(bytes.subarray(off, off + 8), pc);
       out.push(ins);
       off += ins.length;
     }

@@ -98,6 +98,7 @@ add('srlw', 'd,s,t', R(0x3b, 5, 0), MR);
 add('sraw', 'd,s,t', R(0x3b, 5, 0x20), MR);
 [['mulw', 0], ['divw', 4], ['divuw', 5], ['remw', 6], ['remuw', 7]].forEach(([n, f3]) => add(n as string, 'd,s,t', R(0x3b, f3 as number, 1), MR));
 add('fence.tso', '', 0x8330000f, 0xffffffff);
+add('pause', '', 0x0100000f, 0xffffffff); // Zihintpause (fence w,0), as objdump names it
 add('fence', '', 0x0ff0000f, 0xffffffff);
 add('fence', 'P,Q', 0x0f, 0xf00fffff);
 add('fence.i', '', 0x100f, 0xffffffff);

@@ -7,7 +7,7 @@ import { ElfFile, ElfSymbol, SHF_ALLOC, SHN_UNDEF, STT_FILE, STT_FUNC, STT_OBJEC
 import { PrivSpec } from './csr-names';
 import { DisassemblerOptions } from './riscv';
 
-/** objdump's order among symbols at one address: functions, objects, non-locals, globals, no leading dot, then by name. */
+/** objdump's order among symbols at one address: functions, objects, non-locals, globals, larger, no leading dot, then by name. */
 function better(a: ElfSymbol, b: ElfSymbol): number {
   const fa = a.type === STT_FUNC, fb = b.type === STT_FUNC;
   if (fa !== fb) return fa ? -1 : 1;
@@ -17,6 +17,7 @@ function better(a: ElfSymbol, b: ElfSymbol): number {
   if (la !== lb) return la ? 1 : -1;
   const ga = a.bind === 1, gb = b.bind === 1;
   if (ga !== gb) return ga ? -1 : 1;
+  if (a.size !== b.size) return a.size > b.size ? -1 : 1; // larger ELF symbols first (binutils PR20337)
   const da = a.name.startsWith('.'), db = b.name.startsWith('.');
   if (da !== db) return da ? 1 : -1;
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
@@ -58,19 +59,32 @@ export function objdumpSymbolizer(elf: ElfFile): (addr: bigint) => string | unde
 }
 
 /** Tag_RISCV_priv_spec and _minor from .riscv.attributes, as 1.11 -> 111; 0 when absent. */
-export function privSpecOf(elf: ElfFile): PrivSpec {
+export function privSpecOf(elf: ElfFile): PrivSpec { return attributesOf(elf).privSpec; }
+
+/** The extensions named by Tag_RISCV_arch (`rv64i2p1_m2p0_..._zicsr2p0` -> i, m, ..., zicsr); undefined when absent. */
+export function extensionsOf(elf: ElfFile): Set<string> | undefined {
+  return isaExtensions(attributesOf(elf).arch);
+}
+
+/** The extensions of an ISA string as the tools write it (`rv64i2p1_m2p0_..._zicsr2p0`). */
+export function isaExtensions(arch: string | undefined): Set<string> | undefined {
+  if (!arch || !/^rv(32|64)/.test(arch)) return undefined;
+  return new Set(arch.slice(4).split('_').map((x) => x.replace(/\d+p\d+$/, '')).filter(Boolean));
+}
+
+function attributesOf(elf: ElfFile): { privSpec: PrivSpec; arch?: string } {
   const s = elf.section('.riscv.attributes');
-  if (!s) return 0;
+  if (!s) return { privSpec: 0 };
   const d = elf.sectionData(s);
   // format-version 'A', then subsections: u32 length, "riscv\0", then tag 1 (file) u32 length, then uleb tag/value pairs
   let p = 1;
-  let major = 0, minor = 0;
+  let major = 0, minor = 0, arch: string | undefined;
   const uleb = (): number => { let r = 0, sh = 0; for (let i = 0; i < 5 && p < d.length; i++) { const b = d[p++]; r |= (b & 0x7f) << sh; sh += 7; if (!(b & 0x80)) break; } return r >>> 0; };
   try {
-    if (d[0] !== 0x41) return 0;
+    if (d[0] !== 0x41) return { privSpec: 0 };
     const vend = d.indexOf(0, p + 4);
     p = vend + 1;
-    if (d[p] !== 1) return 0;
+    if (d[p] !== 1) return { privSpec: 0 };
     p += 5;
     while (p < d.length) {
       const tag = uleb();
@@ -79,17 +93,17 @@ export function privSpecOf(elf: ElfFile): PrivSpec {
         p++;
         continue;
       }
-      if (tag === 5) { while (p < d.length && d[p] !== 0) p++; p++; continue; }
+      if (tag === 5) { const a = p; while (p < d.length && d[p] !== 0) p++; arch = String.fromCharCode(...d.subarray(a, Math.min(p, a + 512))); p++; continue; }
       const v = uleb();
       if (tag === 8) major = v;
       else if (tag === 10) minor = v;
     }
-  } catch { return 0; }
-  return major ? major * 100 + minor : 0;
+  } catch { return { privSpec: 0 }; }
+  return { privSpec: (major ? major * 100 + minor : 0) as PrivSpec, arch };
 }
 
 /** Options for disassembling an ELF file's code the way objdump prints it. */
 export function disassemblerOptionsFor(elf: ElfFile): DisassemblerOptions {
   const gp = elf.symbols().find((s) => s.name === '__global_pointer$');
-  return { symbolize: objdumpSymbolizer(elf), privSpec: privSpecOf(elf), gp: gp?.value };
+  return { symbolize: objdumpSymbolizer(elf), privSpec: privSpecOf(elf), gp: gp?.value, extensions: extensionsOf(elf) };
 }

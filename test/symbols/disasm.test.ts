@@ -66,6 +66,40 @@ describe('symbols: disassembler vs objdump', function () {
     }
   });
 
+  it('data in code (mapping symbols $d/$x), 48- and 64-bit encodings, pause', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kwb-disasm-'));
+    try {
+      const src = ['\t.text', '\tnop', '\t.word 0x00200000, 0x43534952', '\t.short 0x18', '\t.byte 7', '\t.balign 2', '\taddi a0,a0,1',
+        '\t.insn 8, 0x1000003f', '\t.insn 6, 0x12345678001f', '\tnop', '\t.word 0x56', '\tpause', '\t.insn 0x0100000f', '\tc.nop'];
+      writeFileSync(join(dir, 'm.s'), src.join('\n') + '\n');
+      execFileSync('riscv64-unknown-elf-as', ['-march=rv64gc_zihintpause', '-o', join(dir, 'm.o'), join(dir, 'm.s')]);
+      const r = compareWithObjdump(join(dir, 'm.o'));
+      assert.ok(r.agreed >= 12, `only ${r.agreed} compared`);
+      assert.deepEqual(r.diffs, []);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('decodes F, D and pause only when the file\'s ISA (attributes, or a $x<isa> mapping symbol) has them', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kwb-disasm-'));
+    try {
+      const body = ['\t.insn 0x00400543', '\t.insn 0x0000b007', '\t.insn 0x2000', '\t.insn 0xa000', '\t.insn 0x2002', '\t.insn 0x0100000f', '\t.insn 0x00a57553'];
+      const src = ['\t.text', ...body, '\t.option push', '\t.option arch, +f, +d, +zihintpause', ...body, '\t.option pop', ...body];
+      writeFileSync(join(dir, 'isa.s'), src.join('\n') + '\n');
+      let agreed = 0;
+      for (const march of ['rv64imac', 'rv64imafdc_zihintpause']) {
+        execFileSync('riscv64-unknown-elf-as', [`-march=${march}`, '-o', join(dir, `${march}.o`), join(dir, 'isa.s')]);
+        const r = compareWithObjdump(join(dir, `${march}.o`));
+        agreed += r.agreed;
+        assert.deepEqual(r.diffs, [], march);
+      }
+      assert.ok(agreed >= 40, `only ${agreed} compared`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('random encodings of every table entry and random compressed words (fixed seed)', () => {
     let seed = 0x5eed;
     const rnd = () => { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; return ((seed >>> 8) ^ (seed << 13)) >>> 0; };
