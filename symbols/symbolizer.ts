@@ -113,7 +113,7 @@ export class Symbolizer {
       out.subfiles.sort((a, b) => key(a) - key(b));
       for (const s of out.subfiles) {
         s.entries = s.entries.map((e, i) => ({ e, i })).sort((a, b) => (a.e.address < b.e.address ? -1 : a.e.address > b.e.address ? 1 : (a.e.line === 0 ? 0 : 1) - (b.e.line === 0 ? 0 : 1) || a.i - b.i)).map((x) => x.e);
-        out.entries.push(...s.entries);
+        for (const e of s.entries) out.entries.push(e); // no spread: a unit can have more rows than a call takes arguments
       }
       out.entries.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
     }

@@ -173,7 +173,7 @@ export class ElfFile {
     if (this.symtabCache) return this.symtabCache;
     const out: ElfSymbol[] = [];
     const tab = this.sections.find((s) => s.type === SHT_SYMTAB) ?? this.sections.find((s) => s.type === SHT_DYNSYM);
-    if (tab) out.push(...this.readSymbols(tab));
+    if (tab) for (const s of this.readSymbols(tab)) out.push(s); // no spread: a big kernel has more symbols than a call takes arguments
     this.symtabCache = out;
     return out;
   }
