@@ -58,7 +58,8 @@ export const USAGE = `usage: kwb run [options]
   --ignore-fault-loop  keep running when the guest takes the same trap forever
 Console: the terminal is the serial port; Ctrl-A X quits, Ctrl-A G opens the gdb stub,
 Ctrl-A H lists the keys.
-Exit status: the guest's poweroff code; 2 for bad options or input files.`;
+Exit status: the guest's poweroff code; 2 for bad options or input files; 1 for a guest
+stuck in a trap loop; 124 when --max-insns ends the run; 141 when stdout's reader goes away.`;
 
 const FLAGS_WITH_VALUE = new Set(['kernel', 'bios', 'drive', 'mem', 'm', 'smp', 'append', 'gdb', 'gdb-later', 'idle', 'max-insns']);
 const FLAGS_BOOL = new Set(['S', 'drive-write', 'stats', 'ignore-fault-loop', 'help', 'h', 'version']);

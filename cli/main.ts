@@ -39,6 +39,11 @@ function openDrive(path: string, write: boolean): BlockBackend {
   return write ? file : new CowBlockBackend(file);
 }
 
+/** Exit status when --max-insns ends the run (as timeout(1) does: not a guest's exit code). */
+const EXIT_LIMIT = 124;
+/** Exit status when the console's reader has gone (128 + SIGPIPE, as a shell reports it). */
+const EXIT_PIPE = 141;
+
 /** Exit status for a guest poweroff code (a fail code that is a multiple of 256 still fails). */
 function exitStatus(code: number): number {
   if (code === 0) return 0;
@@ -51,6 +56,11 @@ async function run(o: RunOptions): Promise<void> {
   const drives = o.drives.map((d) => openDrive(d, o.driveWrite));
 
   const serial = new SerialOut(process.stdout);
+  // A reader that goes away (kwb ... | head) ends the run as SIGPIPE would, without a stack trace.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') finish(EXIT_PIPE);
+    else { process.stderr.write(`kwb: console output: ${e.message}\n`); finish(1); }
+  });
   let machine: Machine;
   try {
     machine = new Machine({
@@ -113,7 +123,12 @@ async function run(o: RunOptions): Promise<void> {
       return;
     }
     if (r.kind === 'fault-loop') { void machine.resume(); return; }
-    if (r.kind === 'pause' && maxReached) { finish(0, 'instruction limit reached'); return; }
+    if (r.kind === 'pause' && maxReached) {
+      serial.flush();
+      process.stderr.write(`kwb: stopped at the instruction limit (--max-insns ${o.maxInstructions}) after ${machine.retired()} instructions\n`);
+      finish(EXIT_LIMIT);
+      return;
+    }
   });
 
   let maxReached = false;

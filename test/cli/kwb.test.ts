@@ -77,6 +77,26 @@ describe('cli: kwb run', function () {
     assert.equal(r.status, 0);
   });
 
+  it('ends a run at --max-insns with exit 124 and says so (a hang never looks like a pass)', () => {
+    const r = kwbSync(['--kernel', guest('spin'), '--max-insns', '100000']);
+    assert.equal(r.status, 124);
+    assert.match(r.err, /stopped at the instruction limit \(--max-insns 100000\) after \d+ instructions/);
+  });
+
+  it('exits 141 without a stack trace when the reader of its output goes away (kwb | head)', async () => {
+    const p = spawn('node', [KWB, '--kernel', guest('chatter')], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let err = '';
+    p.stderr.on('data', (d) => { err += d; });
+    await new Promise<void>((resolve) => p.stdout.once('data', () => resolve()));
+    p.stdout.destroy();
+    const status = await new Promise<number | null>((resolve) => {
+      const t = setTimeout(() => { p.kill('SIGKILL'); resolve(-1); }, 20_000);
+      p.on('exit', (s) => { clearTimeout(t); resolve(s); });
+    });
+    assert.equal(status, 141, err);
+    assert.doesNotMatch(err, /internal error|EPIPE|at .*\.js:\d+/);
+  });
+
   it('reports a guest that loops on a trap, naming hart, cause and pc, and exits 1', () => {
     const r = kwbSync(['--kernel', guest('trap-loop')]);
     assert.equal(r.status, 1);
