@@ -253,12 +253,19 @@ export class Symbolizer {
     const chain: Die[] = [f.die];
     const u = f.die.unit;
     let cur = f.die;
-    for (let depth = 0; depth < 64; depth++) {
-      let next: Die | undefined;
-      for (const c of cur.children) {
+    // the next block holding pc among the children, looking through address-less lexical blocks
+    // (gdb reads their children as the enclosing block's)
+    const find = (d: Die, depth: number): Die | undefined => {
+      for (const c of d.children) {
         if (c.tag !== DW_TAG.lexical_block && c.tag !== DW_TAG.inlined_subroutine) continue;
-        if (u.ranges(c).some(([lo, hi]) => pc >= lo && pc < hi)) { next = c; break; }
+        const rs = u.ranges(c);
+        if (rs.some(([lo, hi]) => pc >= lo && pc < hi)) return c;
+        if (c.tag === DW_TAG.lexical_block && depth < 8 && u.pcBounds(c) === 'none') { const n = find(c, depth + 1); if (n) return n; }
       }
+      return undefined;
+    };
+    for (let depth = 0; depth < 64; depth++) {
+      const next = find(cur, 0);
       if (!next) break;
       chain.push(next);
       cur = next;

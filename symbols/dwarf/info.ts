@@ -332,6 +332,16 @@ export class Unit {
     return undefined;
   }
 
+  /**
+   * gdb's reading of a block's addresses: 'none' without DW_AT_high_pc and DW_AT_ranges (its
+   * children then belong to the enclosing block), 'invalid' when they are present but give no
+   * addresses (gdb then ignores the block and everything in it), else 'ranges'.
+   */
+  pcBounds(d: Die): 'none' | 'invalid' | 'ranges' {
+    if (!d.has(DW_AT.high_pc) && !d.has(DW_AT.ranges)) return 'none';
+    return this.ranges(d).length ? 'ranges' : 'invalid';
+  }
+
   /** Address ranges [lo, hi) of a DIE: low_pc/high_pc or DW_AT_ranges. */
   ranges(d: Die): Array<[bigint, bigint]> {
     const lo = this.addr(d.get(DW_AT.low_pc));

@@ -71,20 +71,33 @@ export class Variables {
    * location: gdb shows them as <optimized out>.
    */
   scopeVars(scope: Die): Die[] {
-    const out = scope.children.filter(isVar);
+    const out: Die[] = [];
+    this.collectVars(scope, out, 0);
+    return out;
+  }
+
+  /**
+   * gdb's reading of one scope: its variables; the variables of its lexical blocks that have
+   * no addresses (gdb puts them in the enclosing block), recursively; and the variables of its
+   * abstract origin that no concrete child stands for (abstract blocks count as address-less).
+   */
+  private collectVars(scope: Die, out: Die[], depth: number, inherit = true): void {
+    if (depth > 16) return;
+    const pcLess = (d: Die) => d.tag === DW_TAG.lexical_block && d.unit.pcBounds(d) === 'none';
+    for (const c of scope.children) {
+      if (isVar(c)) out.push(c);
+      else if (pcLess(c)) this.collectVars(c, out, depth + 1, false); // gdb inherits nothing into an address-less block
+    }
+    if (!inherit) return;
     const origin = this.dwarf.ref(scope, DW_AT.abstract_origin);
-    if (!origin) return out;
+    if (!origin) return;
     const used = new Set<number>();
     for (const c of scope.children) { const o = c.get(DW_AT.abstract_origin); if (o?.cls === 'ref') used.add(o.v as number); }
-    const inherit = (d: Die, depth: number) => {
-      for (const c of d.children) {
-        if (used.has(c.offset)) continue;
-        if (isVar(c)) out.push(c);
-        else if (c.tag === DW_TAG.lexical_block && depth < 8 && !c.unit.ranges(c).length) inherit(c, depth + 1);
-      }
-    };
-    inherit(origin, 0);
-    return out;
+    for (const c of origin.children) {
+      if (used.has(c.offset)) continue;
+      if (isVar(c)) out.push(c);
+      else if (pcLess(c)) this.collectVars(c, out, depth + 1, false);
+    }
   }
 
   typeOfVar(d: Die): Type {
