@@ -7,6 +7,16 @@
 
 struct pair { int a; int b; };
 
+/* Statement-expression macros inside an inline function, as kernels write them: gcc emits
+ * lexical blocks without addresses (their variables belong to the enclosing block) and blocks
+ * whose code was optimised away (ignored with their variables). */
+#define typecheck(type, x) ({ type __dummy; __typeof__(x) __dummy2; (void)(&__dummy == &__dummy2); 1; })
+#define min_int(a, b) ({ int __x = (a); int __y = (b); __x < __y ? __x : __y; })
+static inline int clamp_flags(unsigned long flags, int v) {
+  typecheck(unsigned long, flags);
+  return min_int(v, 9) + (int)(flags & 3);
+}
+
 static inline int pair_sum(const struct pair *p) { return p->a + p->b; }
 
 __attribute__((noinline)) static int scaled(int v, int unused, int scale, const int *table) {
@@ -21,7 +31,7 @@ int clones_run(int n) {
   struct pair *pp = &pr;
   int total = 0;
   for (int i = 0; i < 3; i++) total += scaled(i + n, i * 5, 7, table);
-  clone_done(pair_sum(pp));
+  clone_done(pair_sum(pp) + clamp_flags((unsigned long)sink, n));
   return total + pp->b;
 }
 
