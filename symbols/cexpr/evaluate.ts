@@ -177,6 +177,9 @@ export class ExpressionEvaluator {
       }
       case 'unary': {
         if (e.op === '&') {
+          // the address alone, as gdb: `&((struct proc *)0)->pid` reads nothing
+          const a = await this.addressOf(e.e, env);
+          if (a) return this.intVal(ptrTo(a.type), a.address);
           const v = await this.eval(e.e, env);
           if (v.address === undefined) throw new SymbolsError('Attempt to take address of value not located in memory.');
           return this.intVal(ptrTo(v.type), v.address);
@@ -205,6 +208,43 @@ export class ExpressionEvaluator {
       case 'sizeof': return this.intVal(INT, BigInt(sizeOf((await this.eval(e.e, { ...env, typeOnly: true })).type)));
       case 'binary': return this.binary(e.op, e.l, e.r, env);
     }
+  }
+
+  /** Address and type of an lvalue reached through members, indexing or `*`, without reading it. */
+  private async addressOf(e: Expr, env: EvalEnv): Promise<{ type: Type; address: bigint } | undefined> {
+    if (e.k === 'unary' && e.op === '*') {
+      const p = await this.eval(e.e, env);
+      const s = strip(p.type);
+      if (s.kind !== 'pointer') return undefined;
+      const t = s.target();
+      const k = strip(t).kind;
+      return k === 'void' || k === 'function' ? undefined : { type: t, address: this.toInt(p) };
+    }
+    if (e.k === 'member') {
+      let base: { type: Type; address: bigint } | undefined;
+      if (e.arrow) base = await this.addressOf({ k: 'unary', op: '*', e: e.obj }, env);
+      else base = await this.addressOf(e.obj, env);
+      if (!base) return undefined;
+      const s = strip(base.type);
+      if (s.kind !== 'struct' && s.kind !== 'union') return undefined;
+      const m = s.members().find((x) => x.name === e.name);
+      if (!m || m.bitSize !== undefined) return undefined;
+      return { type: m.type, address: base.address + BigInt(m.offset) };
+    }
+    if (e.k === 'index') {
+      const objAddr = await this.addressOf(e.obj, env);
+      const i = this.toInt(await this.eval(e.index, env));
+      if (objAddr && strip(objAddr.type).kind === 'array') {
+        const el = (strip(objAddr.type) as { element: Type }).element;
+        return { type: el, address: objAddr.address + i * BigInt(sizeOf(el)) };
+      }
+      const p = await this.eval(e.obj, env);
+      const s = strip(p.type);
+      if (s.kind !== 'pointer') return undefined;
+      const t = s.target();
+      return { type: t, address: this.toInt(p) + i * BigInt(sizeOf(t)) };
+    }
+    return undefined; // identifiers and the rest: evaluated as before
   }
 
   /** gdb's unop_promote: integers narrower than int become int; others (enums included) keep their type. */

@@ -14,7 +14,7 @@ const EXPRS = [
   'proc_list->visit', '&procs[3] - &procs[1]', '(long)&procs[1] - (long)&procs[0]', 'counter', '-origin.x', '~0',
   '1 << 4', '10 / 3', '-10 % 3', 'origin.x || 0', 'origin.x && 0', '(char)65', 'limit', '*procs[0].counter', 'procs[0].counter',
   '(unsigned char)300', '0x7fffffff + 1', '4294967295U + 1', '(struct point *)&origin', '((struct point *)&origin)->y', 'procs[1].weight',
-  'fact', '*fact', 'procs[0]@1000', '*blob_ptr', 'blob_ptr->data[2]', 'blob_ptr->data', 'blob_ptr->n', 'sizeof(struct blob)', '*blob_ptr->data@3', 'asm_counter * 2', '&asm_counter', 'proc_list->name[0]', "'a' + 1", 'sizeof(procs[0].name)', '(enum color)6', 'procs + 1',
+  'fact', '*fact', 'procs[0]@1000', '&((struct proc *)0)->pos.y', '&((struct proc *)0x10)->grid[1][2]', '&proc_list->next->name[3]', '&procs[2].grid[1]', '&*proc_list', '*blob_ptr', 'blob_ptr->data[2]', 'blob_ptr->data', 'blob_ptr->n', 'sizeof(struct blob)', '*blob_ptr->data@3', 'asm_counter * 2', '&asm_counter', 'proc_list->name[0]', "'a' + 1", 'sizeof(procs[0].name)', '(enum color)6', 'procs + 1',
 ];
 
 describe('symbols: C expressions vs gdb print on QEMU', function () {
