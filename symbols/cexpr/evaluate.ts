@@ -343,6 +343,12 @@ export class ExpressionEvaluator {
     const d = this.vars.lookup(name, pc);
     if (d && env.typeOnly) { const t = this.vars.typeOfVar(d); return { type: t, bytes: new Uint8Array(Math.min(sizeOf(t), MAX_VALUE_SIZE)), address: 0n }; }
     if (d) {
+      // a struct, union or array in memory stays lazy: `big[3]`, `&big`, `big.m` read only what they need
+      const k = strip(this.vars.typeOfVar(d)).kind;
+      if (k === 'struct' || k === 'union' || k === 'array') {
+        const r0 = await this.vars.read(d, env.frame, env.mem, true);
+        if (r0.ok && r0.address !== undefined && !r0.bytes.length && sizeOf(r0.type) > 0) return { type: r0.type, bytes: r0.bytes, address: r0.address, lazy: true };
+      }
       const r = await this.vars.read(d, env.frame, env.mem);
       if (!r.ok) throw new SymbolsError(r.reason === 'optimized out' ? 'value has been optimized out' : r.reason);
       return { type: r.type, bytes: r.bytes, address: r.address };

@@ -105,7 +105,8 @@ export class Variables {
     return t ? this.types.read(t) : { kind: 'void' };
   }
 
-  async read(d: Die, frame: FrameContext | undefined, mem: MemoryReader): Promise<ReadResult> {
+  /** The variable's value; with `addressOnly`, a variable in memory comes back with its address and no bytes (nothing read). */
+  async read(d: Die, frame: FrameContext | undefined, mem: MemoryReader, addressOnly = false): Promise<ReadResult> {
     const type = this.typeOfVar(d);
     const size = sizeOf(type);
     const u = d.unit;
@@ -122,6 +123,7 @@ export class Variables {
       const name = d.get(DW_AT.declaration) ? this.dwarf.nameOf(d) : undefined;
       const at = name !== undefined ? this.sym.symbolAddress(name) : undefined;
       if (at === undefined) return { ok: false, type, reason: 'optimized out' };
+      if (addressOnly) return { ok: true, type, bytes: new Uint8Array(0), address: at };
       return this.fetch({ kind: 'memory', addr: at }, type, size, frame, mem);
     }
     let expr: Uint8Array | undefined;
@@ -141,6 +143,7 @@ export class Variables {
       throw e;
     }
     if (loc.kind === 'optimizedOut' && loc.why === 'implicit pointer') return { ok: false, type, reason: 'synthetic pointer' };
+    if (addressOnly && loc.kind === 'memory') return { ok: true, type, bytes: new Uint8Array(0), address: loc.addr };
     return this.fetch(loc, type, size, frame, mem);
   }
 

@@ -20,7 +20,8 @@ const EXPRS = ['harts[0].current->name', '*harts[0].current', 'harts[0].current-
   'task_table[1].name[0]', 'sizeof(struct task)', 'sizeof task_table / sizeof task_table[0]', 'harts[0].idle.context',
   'files[1].name', '*files[1].name@3', 'files[2].size * 2', 'files[0].kind == 1', 'console_device.write', '*console_device.name@4',
   'syscall_table[3]', 'kernel_pagetable[2]', 'task_table[1].user_regs->pc', '(long)&task_table[1] - (long)&task_table[0]',
-  'free_count > 100 && ticks >= 0', '$sp', '$pc', '$ra', '$a0', '-next_pid', 'task_table[1].files[0]'];
+  'free_count > 100 && ticks >= 0', '$sp', '$pc', '$ra', '$a0', '-next_pid', 'task_table[1].files[0]',
+  'kernel_stacks', 'sizeof kernel_stacks', '&kernel_stacks', '&kernel_stacks[2]', 'kernel_stacks[1][0]', '*kernel_stacks[3]@4', '&task_table[1].context'];
 const hex = (v: bigint) => '0x' + v.toString(16);
 
 describe('symbols: the teaching kernel on QEMU vs gdb (backtraces, values, expressions)', function () {
