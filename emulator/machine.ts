@@ -96,6 +96,8 @@ export class Machine implements Target {
   private syncWall = 0;
   private sleepMs = 0;
   private sleepTimer: ReturnType<typeof setTimeout> | undefined;
+  /** How the machine powered off (what powerOff() answers afterwards). */
+  private exitReason: StopReason | undefined;
   private sliceScheduled = false;
   private readonly listeners = new Set<(e: StopEvent) => void>();
   private pauseWaiters: ((e: StopEvent) => void)[] = [];
@@ -337,7 +339,7 @@ export class Machine implements Target {
     const r = this.runSteps(maxInstructions, Infinity);
     if (r === undefined || r === 'idle') return undefined;
     const e = this.event(r);
-    if (r.kind === 'poweroff') this.runState = 'exited';
+    if (r.kind === 'poweroff') { this.runState = 'exited'; this.exitReason = r; }
     return e;
   }
 
@@ -405,6 +407,7 @@ export class Machine implements Target {
 
   private finish(reason: StopReason): void {
     this.cancelSleep();
+    if (reason.kind === 'poweroff') this.exitReason = reason;
     this.runState = reason.kind === 'poweroff' ? 'exited' : 'paused';
     this.pauseWanted = false;
     this.idle = false;
@@ -413,6 +416,20 @@ export class Machine implements Target {
     this.pauseWaiters = [];
     for (const w of waiters) w(e);
     for (const l of this.listeners) l(e);
+  }
+
+  /**
+   * Powers the machine off from the host side (a monitor's halt, a front end's Stop), as the
+   * guest would through sifive_test: listeners and the returned event see a poweroff with
+   * `code`, and the machine is exited.
+   */
+  powerOff(code = 0): Promise<StopEvent> {
+    if (this.runState === 'exited') return Promise.resolve(this.event(this.exitReason ?? { kind: 'poweroff', code }));
+    return new Promise((resolve) => {
+      this.pauseWaiters.push(resolve);
+      if (this.runState === 'paused' || this.idle) this.finish({ kind: 'poweroff', code });
+      else this.stop({ kind: 'poweroff', code }); // the running slice takes it at the next instruction boundary
+    });
   }
 
   pause(): Promise<StopEvent> {
@@ -446,7 +463,7 @@ export class Machine implements Target {
     if (this.watchHit) { reason = this.watchHit; this.watchHit = undefined; }
     if (this.stopReason) reason = this.takeStop();
     const e = this.event(reason);
-    if (reason.kind === 'poweroff') this.runState = 'exited';
+    if (reason.kind === 'poweroff') { this.runState = 'exited'; this.exitReason = reason; }
     for (const l of this.listeners) l(e);
     return e;
   }

@@ -1,8 +1,6 @@
 // MachineControl for the in-process Machine (emulator/machine.ts), built only from what the
 // Machine exposes publicly: reset() for reboot, mtime() for virtual time, the board's device
-// table for the memory map, and a 32-bit write to the board's sifive_test device for halt
-// (the Machine has no public power-off yet; a debugger memory write goes byte by byte, which
-// the device ignores, so the device is written directly, as a guest store would).
+// table for the memory map, and powerOff() for halt.
 import type { Machine } from '../emulator/machine';
 import type { MachineControl, MemoryRegion } from './machine-control';
 
@@ -18,20 +16,7 @@ export function machineControl(machine: Machine, version = 'Kernel Workbench'): 
       if (wasRunning) await machine.resume();
     },
     async halt(code = 0) {
-      if (machine.state() === 'exited') return;
-      // sifive_test: 0x5555 powers off with status 0, (code << 16) | 0x3333 with a failure code.
-      const word = code === 0 ? 0x5555 : ((code & 0xffff) << 16) | 0x3333;
-      const device = machine.board.devices.find((d) => d.device.name === 'sifive_test')?.device;
-      if (!device) throw new Error('this board has no sifive_test device to power off with');
-      const exited = new Promise<void>((resolve) => {
-        const sub = machine.onStop((ev) => { if (ev.reason.kind === 'poweroff') { sub.dispose(); resolve(); } });
-      });
-      device.write(0, 4, word >>> 0);
-      // The device's poweroff is taken when the machine next runs.
-      if (machine.state() === 'paused') await machine.resume();
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error('the machine did not power off within 5 s')), 5000); });
-      try { await Promise.race([exited, late]); } finally { clearTimeout(timer); }
+      await machine.powerOff(code);
     },
     async virtualTime() {
       return { mtime: BigInt(machine.mtime()), frequencyHz: TIMEBASE_HZ };

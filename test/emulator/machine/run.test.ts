@@ -43,6 +43,24 @@ describe('emulator/machine: run control', () => {
     }
   });
 
+  it('powers off from the host: running, paused, and once exited', async () => {
+    const { m } = machineFor('spin.S');
+    const seen: StopEvent[] = [];
+    m.onStop((e) => seen.push(e));
+    await m.resume();
+    await sleep(20);
+    const e = await m.powerOff(3);
+    assert.deepEqual(e.reason, { kind: 'poweroff', code: 3 });
+    assert.equal(m.state(), 'exited');
+    assert.deepEqual(seen.map((x) => x.reason), [{ kind: 'poweroff', code: 3 }]);
+    assert.deepEqual((await m.powerOff(5)).reason, { kind: 'poweroff', code: 3 }, 'already off: the first poweroff stands');
+    await assert.rejects(m.resume(), /powered off/);
+
+    const p = machineFor('spin.S').m;
+    assert.deepEqual((await p.powerOff(0)).reason, { kind: 'poweroff', code: 0 });
+    assert.equal(p.state(), 'exited');
+  });
+
   it('a pause names the hart that was running (hart 1 spins while hart 0 sleeps in WFI)', async () => {
     const { m, sym } = machineFor('spin-hart1.S', { smp: 2 });
     await m.resume();
