@@ -39,7 +39,8 @@ export interface ParsedCommand {
 export const USAGE = `usage: kwb run [options]
   --kernel FILE        kernel: an ELF64 RISC-V executable (or a Linux Image with --bios)
   --bios none|FILE     none: the kernel starts in M-mode at its entry (default);
-                       FILE: firmware at 0x80000000 (e.g. OpenSBI fw_jump.bin), kernel at 0x80200000
+                       FILE: firmware at 0x80000000 (OpenSBI fw_jump.bin or fw_dynamic.bin),
+                       kernel at 0x80200000
   --drive FILE         a raw disk image on the next virtio-mmio slot (repeatable);
                        copy-on-write: the file is never changed unless --drive-write
   --drive-write        write drive images in place
