@@ -187,6 +187,14 @@ export class Hart {
 
   // ---------------------------------------------------------------- fetch
 
+  /** RAM offset of an instruction fetch (a small integer: never boxed, see loadOff). */
+  private fetchOff(va: number): number {
+    if (!this.fetchVm) return va - this.ramBase;
+    const vpn = Math.floor(va / 4096), k = vpn & 255;
+    if (this.tlbX.tag[k] === vpn * 16 + this.fetchCtx) return this.tlbX.pa[k] - this.ramBase + (va & 4095);
+    return walk(this, va, ACCESS_FETCH, true) - this.ramBase;
+  }
+
   private fetchPa(va: number): number {
     if (!this.fetchVm) return va;
     const vpn = Math.floor(va / 4096), k = vpn & 255;
@@ -195,8 +203,8 @@ export class Hart {
   }
 
   private refillFetch(pc: number): void {
-    const pa = this.fetchPa(pc);
-    const off = pa - this.ramBase;
+    const off = this.fetchOff(pc);
+    const pa = off + this.ramBase;
     if (off >= 0 && off < this.ramSize) {
       const page = this.bus.decodedPage(off);
       this.fPage = page; this.fCode = page.code;
@@ -364,6 +372,25 @@ export class Hart {
     return walk(this, va, access, true);
   }
 
+  /**
+   * RAM offsets of a data access (pa - ramBase): small integers for RAM, so returning them
+   * from a function V8 does not inline never boxes a heap number (a physical address above
+   * 2^31 would, once per access).
+   */
+  private loadOff(va: number): number {
+    if (!this.dataVm) return va - this.ramBase;
+    const vpn = Math.floor(va / 4096), k = vpn & 255;
+    if (this.tlbR.tag[k] === vpn * 16 + this.dataCtx) return this.tlbR.pa[k] - this.ramBase + (va & 4095);
+    return walk(this, va, ACCESS_LOAD, true) - this.ramBase;
+  }
+
+  private storeOff(va: number): number {
+    if (!this.dataVm) return va - this.ramBase;
+    const vpn = Math.floor(va / 4096), k = vpn & 255;
+    if (this.tlbW.tag[k] === vpn * 16 + this.dataCtx) return this.tlbW.pa[k] - this.ramBase + (va & 4095);
+    return walk(this, va, ACCESS_STORE, true) - this.ramBase;
+  }
+
   private loadPa(va: number): number {
     if (!this.dataVm) return va;
     const vpn = Math.floor(va / 4096), k = vpn & 255;
@@ -380,16 +407,16 @@ export class Hart {
 
   lbu(va: number): number {
     if (this.watchOn) this.env.watchAccess?.(this, va, 1, false);
-    const pa = this.loadPa(va);
-    const off = pa - this.ramBase;
+    const off = this.loadOff(va);
+    const pa = off + this.ramBase;
     if (off >= 0 && off < this.ramSize) return this.ram8[off];
     return this.loadSlow(va, pa, 1);
   }
 
   lhu(va: number): number {
     if (this.watchOn) this.env.watchAccess?.(this, va, 2, false);
-    const pa = this.loadPa(va);
-    const off = pa - this.ramBase;
+    const off = this.loadOff(va);
+    const pa = off + this.ramBase;
     if ((off & 1) === 0 && off >= 0 && off < this.ramSize) return this.ram16[off >> 1];
     return this.loadSlow(va, pa, 2);
   }
@@ -397,8 +424,8 @@ export class Hart {
   /** 32-bit load, returned as a signed int32. */
   lw(va: number): number {
     if (this.watchOn) this.env.watchAccess?.(this, va, 4, false);
-    const pa = this.loadPa(va);
-    const off = pa - this.ramBase;
+    const off = this.loadOff(va);
+    const pa = off + this.ramBase;
     if ((off & 3) === 0 && off >= 0 && off < this.ramSize) return this.ram32[off >> 2];
     return this.loadSlow(va, pa, 4) | 0;
   }
@@ -406,8 +433,8 @@ export class Hart {
   /** 64-bit load into vlo/vhi. */
   ld(va: number): void {
     if (this.watchOn) this.env.watchAccess?.(this, va, 8, false);
-    const pa = this.loadPa(va);
-    const off = pa - this.ramBase;
+    const off = this.loadOff(va);
+    const pa = off + this.ramBase;
     if ((off & 7) === 0 && off >= 0 && off < this.ramSize) {
       this.vlo = this.ram32[off >> 2]; this.vhi = this.ram32[(off >> 2) + 1];
       return;
@@ -444,8 +471,8 @@ export class Hart {
 
   sb(va: number, v: number): void {
     if (this.watchOn) this.env.watchAccess?.(this, va, 1, true);
-    const pa = this.storePa(va);
-    const off = pa - this.ramBase;
+    const off = this.storeOff(va);
+    const pa = off + this.ramBase;
     if (off >= 0 && off < this.ramSize) {
       this.ram8[off] = v;
       if (this.pageFlags[off >>> 12] !== 0) this.bus.afterStore(off, 1);
@@ -456,8 +483,8 @@ export class Hart {
 
   sh(va: number, v: number): void {
     if (this.watchOn) this.env.watchAccess?.(this, va, 2, true);
-    const pa = this.storePa(va);
-    const off = pa - this.ramBase;
+    const off = this.storeOff(va);
+    const pa = off + this.ramBase;
     if ((off & 1) === 0 && off >= 0 && off < this.ramSize) {
       this.ram16[off >> 1] = v;
       if (this.pageFlags[off >>> 12] !== 0) this.bus.afterStore(off, 2);
@@ -468,8 +495,8 @@ export class Hart {
 
   sw(va: number, v: number): void {
     if (this.watchOn) this.env.watchAccess?.(this, va, 4, true);
-    const pa = this.storePa(va);
-    const off = pa - this.ramBase;
+    const off = this.storeOff(va);
+    const pa = off + this.ramBase;
     if ((off & 3) === 0 && off >= 0 && off < this.ramSize) {
       this.ram32[off >> 2] = v;
       if (this.pageFlags[off >>> 12] !== 0) this.bus.afterStore(off, 4);
@@ -480,8 +507,8 @@ export class Hart {
 
   sd(va: number, lo: number, hi: number): void {
     if (this.watchOn) this.env.watchAccess?.(this, va, 8, true);
-    const pa = this.storePa(va);
-    const off = pa - this.ramBase;
+    const off = this.storeOff(va);
+    const pa = off + this.ramBase;
     if ((off & 7) === 0 && off >= 0 && off < this.ramSize) {
       this.ram32[off >> 2] = lo; this.ram32[(off >> 2) + 1] = hi;
       if (this.pageFlags[off >>> 12] !== 0) this.bus.afterStore(off, 8);
