@@ -195,12 +195,7 @@ export class Hart {
     return walk(this, va, ACCESS_FETCH, true) - this.ramBase;
   }
 
-  private fetchPa(va: number): number {
-    if (!this.fetchVm) return va;
-    const vpn = Math.floor(va / 4096), k = vpn & 255;
-    if (this.tlbX.tag[k] === vpn * 16 + this.fetchCtx) return this.tlbX.pa[k] + (va & 4095);
-    return walk(this, va, ACCESS_FETCH, true);
-  }
+  private fetchPa(va: number): number { return this.fetchOff(va) + this.ramBase; }
 
   private refillFetch(pc: number): void {
     const off = this.fetchOff(pc);
@@ -391,19 +386,9 @@ export class Hart {
     return walk(this, va, ACCESS_STORE, true) - this.ramBase;
   }
 
-  private loadPa(va: number): number {
-    if (!this.dataVm) return va;
-    const vpn = Math.floor(va / 4096), k = vpn & 255;
-    if (this.tlbR.tag[k] === vpn * 16 + this.dataCtx) return this.tlbR.pa[k] + (va & 4095);
-    return walk(this, va, ACCESS_LOAD, true);
-  }
-
-  private storePa(va: number): number {
-    if (!this.dataVm) return va;
-    const vpn = Math.floor(va / 4096), k = vpn & 255;
-    if (this.tlbW.tag[k] === vpn * 16 + this.dataCtx) return this.tlbW.pa[k] + (va & 4095);
-    return walk(this, va, ACCESS_STORE, true);
-  }
+  /** Physical addresses, for the slow paths (misaligned, MMIO). */
+  private loadPa(va: number): number { return this.loadOff(va) + this.ramBase; }
+  private storePa(va: number): number { return this.storeOff(va) + this.ramBase; }
 
   lbu(va: number): number {
     if (this.watchOn) this.env.watchAccess?.(this, va, 1, false);
