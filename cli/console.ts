@@ -1,6 +1,6 @@
 // The terminal as the machine's serial console, with QEMU's escape key: Ctrl-A X quits,
-// Ctrl-A G opens the gdb stub, Ctrl-A H lists the keys, Ctrl-A A sends a literal Ctrl-A. Raw mode when stdin is a TTY,
-// restored on every exit path.
+// Ctrl-A G opens the gdb stub, Ctrl-A H lists the keys, Ctrl-A A sends a literal Ctrl-A.
+// Raw mode when stdin is a TTY, restored on every exit path.
 
 export interface ConsoleHandlers {
   /** Bytes for the guest's UART. */

@@ -15,7 +15,6 @@ import { machineControl } from '../gdbstub/machine-adapter';
 import { SerialOut } from './serial-out';
 
 const VERSION = 'kwb 0.1.0 (Kernel Workbench)';
-/** Where `kill -USR1` opens the gdb stub of a machine started without --gdb. */
 
 class InputError extends Error {}
 

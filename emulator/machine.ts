@@ -339,7 +339,7 @@ export class Machine implements Target {
     const r = this.runSteps(maxInstructions, Infinity);
     if (r === undefined || r === 'idle') return undefined;
     const e = this.event(r);
-    if (r.kind === 'poweroff') { this.runState = 'exited'; this.exitReason = r; }
+    if (r.kind === 'poweroff') this.exited(r);
     return e;
   }
 
@@ -401,14 +401,19 @@ export class Machine implements Target {
     this.kick();
   }
 
+  /** The machine has powered off; `reason` is what powerOff() answers from now on. */
+  private exited(reason: StopReason): void {
+    this.runState = 'exited';
+    this.exitReason = reason;
+  }
+
   private cancelSleep(): void {
     if (this.sleepTimer !== undefined) { clearTimeout(this.sleepTimer); this.sleepTimer = undefined; }
   }
 
   private finish(reason: StopReason): void {
     this.cancelSleep();
-    if (reason.kind === 'poweroff') this.exitReason = reason;
-    this.runState = reason.kind === 'poweroff' ? 'exited' : 'paused';
+    if (reason.kind === 'poweroff') this.exited(reason); else this.runState = 'paused';
     this.pauseWanted = false;
     this.idle = false;
     const e = this.event(reason);
@@ -463,7 +468,7 @@ export class Machine implements Target {
     if (this.watchHit) { reason = this.watchHit; this.watchHit = undefined; }
     if (this.stopReason) reason = this.takeStop();
     const e = this.event(reason);
-    if (reason.kind === 'poweroff') { this.runState = 'exited'; this.exitReason = reason; }
+    if (reason.kind === 'poweroff') this.exited(reason);
     for (const l of this.listeners) l(e);
     return e;
   }

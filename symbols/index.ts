@@ -110,7 +110,7 @@ export class SymbolFile {
   /** gdb's `<symbol+offset>` for an address inside a code or data symbol (decimal offset). */
   symbolText(addr: bigint): string | undefined {
     return this.guard('symbol lookup', undefined, () => {
-      const sec = this.elf?.sections.find((x) => (x.flags & 2n) && addr >= x.addr && addr < x.addr + BigInt(x.size));
+      const sec = this.symbolizer?.sectionAt(addr);
       if (!sec) return undefined;
       // code: the function or symbol containing addr; data: gdb's minimal-symbol rules
       let s: SymbolAt | undefined;

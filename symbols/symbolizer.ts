@@ -1,7 +1,7 @@
 // Address <-> source queries over one ELF file and its DWARF, with gdb's rules:
 // address -> function+offset, file, line and the chain of inlined calls; file:line -> every
 // address where a breakpoint belongs; function -> after-prologue address.
-import { ElfFile, ElfSection, ElfSymbol, ET_REL, SHF_EXECINSTR, SHN_UNDEF, STT_FUNC, STT_NOTYPE, STT_OBJECT } from './elf/elf';
+import { ElfFile, ElfSection, ElfSymbol, ET_REL, SHF_ALLOC, SHF_EXECINSTR, SHN_UNDEF, STT_FUNC, STT_NOTYPE, STT_OBJECT } from './elf/elf';
 import { DW_AT, DW_TAG } from './dwarf/constants';
 import { Dwarf } from './dwarf/dwarf';
 import { Die, Unit } from './dwarf/info';
@@ -26,6 +26,10 @@ interface UnitLines { entries: LineEntry[]; subfiles: SubfileLines[] }
 
 /** An ELF symbol's name as gdb shows it: without the `.N` that gcc appends to local statics and clones. */
 export function displayName(name: string): string { return name.replace(/\.\d+$/, ''); }
+
+function symbolAtOf(sym: ElfSymbol, addr: bigint): SymbolAt {
+  return { name: displayName(sym.name), offset: addr - sym.value, address: sym.value, size: sym.size };
+}
 
 export class Symbolizer {
   private unitLines = new Map<Unit, UnitLines>();
@@ -184,19 +188,23 @@ export class Symbolizer {
    */
   symbolAt(addr: bigint): SymbolAt | undefined {
     const r = this.minimalSymbol(addr);
-    if (!r) return undefined;
-    return { name: displayName(r.sym.name), offset: addr - r.sym.value, address: r.sym.value, size: r.sym.size };
+    return r && symbolAtOf(r.sym, addr);
   }
 
   /** As symbolAt, for data: gdb never names a zero-sized symbol outside code (linker-script and assembly labels). */
   dataSymbolAt(addr: bigint): SymbolAt | undefined {
     const r = this.minimalSymbol(addr);
-    if (!r || (r.sym.size === 0n && (r.sec.flags & 4n) === 0n)) return undefined;
-    return { name: displayName(r.sym.name), offset: addr - r.sym.value, address: r.sym.value, size: r.sym.size };
+    if (!r || (r.sym.size === 0n && (r.sec.flags & BigInt(SHF_EXECINSTR)) === 0n)) return undefined;
+    return symbolAtOf(r.sym, addr);
+  }
+
+  /** The section holding addr among those with all of `flags` (default: allocated ones). */
+  sectionAt(addr: bigint, flags = BigInt(SHF_ALLOC)): ElfSection | undefined {
+    return this.elf.sections.find((s) => (s.flags & flags) === flags && s.size > 0 && addr >= s.addr && addr < s.addr + BigInt(s.size));
   }
 
   private minimalSymbol(addr: bigint): { sym: ElfSymbol; sec: ElfSection } | undefined {
-    const sec = this.elf.sections.find((s) => (s.flags & 2n) !== 0n && s.size > 0 && addr >= s.addr && addr < s.addr + BigInt(s.size));
+    const sec = this.sectionAt(addr);
     if (!sec) return undefined;
     const syms = this.symbolsSorted();
     let lo = 0, hi = syms.length - 1, i = -1;
@@ -242,8 +250,7 @@ export class Symbolizer {
 
   /** Whether addr lies in a function the DWARF knows or in an executable section (not data that happens to have a symbol). */
   isCode(addr: bigint): boolean {
-    if (this.dwarf.functionAt(addr)) return true;
-    return this.elf.sections.some((s) => (s.flags & BigInt(SHF_EXECINSTR)) !== 0n && s.size > 0 && addr >= s.addr && addr < s.addr + BigInt(s.size));
+    return this.dwarf.functionAt(addr) !== undefined || this.sectionAt(addr, BigInt(SHF_ALLOC | SHF_EXECINSTR)) !== undefined;
   }
 
   /** Innermost-first chain of DIEs (inlined subroutines, then the concrete function) containing pc. */

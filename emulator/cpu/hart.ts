@@ -199,7 +199,6 @@ export class Hart {
 
   private refillFetch(pc: number): void {
     const off = this.fetchOff(pc);
-    const pa = off + this.ramBase;
     if (off >= 0 && off < this.ramSize) {
       const page = this.bus.decodedPage(off);
       this.fPage = page; this.fCode = page.code;
@@ -207,7 +206,7 @@ export class Hart {
     } else {
       this.fPage = null; this.fCode = null;
       // Not RAM: only the boot ROM is executable (fetching from a device would have side effects).
-      if (!this.inRom(pa)) this.trap(Cause.InsnAccess, pc);
+      if (!this.inRom(off + this.ramBase)) this.trap(Cause.InsnAccess, pc);
     }
     this.fBase = pc - (pc & 4095);
   }
@@ -393,37 +392,34 @@ export class Hart {
   lbu(va: number): number {
     if (this.watchOn) this.env.watchAccess?.(this, va, 1, false);
     const off = this.loadOff(va);
-    const pa = off + this.ramBase;
     if (off >= 0 && off < this.ramSize) return this.ram8[off];
-    return this.loadSlow(va, pa, 1);
+    return this.loadSlow(va, off + this.ramBase, 1);
   }
 
   lhu(va: number): number {
     if (this.watchOn) this.env.watchAccess?.(this, va, 2, false);
     const off = this.loadOff(va);
-    const pa = off + this.ramBase;
     if ((off & 1) === 0 && off >= 0 && off < this.ramSize) return this.ram16[off >> 1];
-    return this.loadSlow(va, pa, 2);
+    return this.loadSlow(va, off + this.ramBase, 2);
   }
 
   /** 32-bit load, returned as a signed int32. */
   lw(va: number): number {
     if (this.watchOn) this.env.watchAccess?.(this, va, 4, false);
     const off = this.loadOff(va);
-    const pa = off + this.ramBase;
     if ((off & 3) === 0 && off >= 0 && off < this.ramSize) return this.ram32[off >> 2];
-    return this.loadSlow(va, pa, 4) | 0;
+    return this.loadSlow(va, off + this.ramBase, 4) | 0;
   }
 
   /** 64-bit load into vlo/vhi. */
   ld(va: number): void {
     if (this.watchOn) this.env.watchAccess?.(this, va, 8, false);
     const off = this.loadOff(va);
-    const pa = off + this.ramBase;
     if ((off & 7) === 0 && off >= 0 && off < this.ramSize) {
       this.vlo = this.ram32[off >> 2]; this.vhi = this.ram32[(off >> 2) + 1];
       return;
     }
+    const pa = off + this.ramBase;
     if ((va & 7) !== 0) {
       this.vlo = this.loadSlow(va, pa, 4) | 0;
       this.vhi = this.loadSlow(va + 4, this.loadPa(va + 4), 4) | 0;
@@ -457,48 +453,45 @@ export class Hart {
   sb(va: number, v: number): void {
     if (this.watchOn) this.env.watchAccess?.(this, va, 1, true);
     const off = this.storeOff(va);
-    const pa = off + this.ramBase;
     if (off >= 0 && off < this.ramSize) {
       this.ram8[off] = v;
       if (this.pageFlags[off >>> 12] !== 0) this.bus.afterStore(off, 1);
       return;
     }
-    this.storeSlow(va, pa, 1, v);
+    this.storeSlow(va, off + this.ramBase, 1, v);
   }
 
   sh(va: number, v: number): void {
     if (this.watchOn) this.env.watchAccess?.(this, va, 2, true);
     const off = this.storeOff(va);
-    const pa = off + this.ramBase;
     if ((off & 1) === 0 && off >= 0 && off < this.ramSize) {
       this.ram16[off >> 1] = v;
       if (this.pageFlags[off >>> 12] !== 0) this.bus.afterStore(off, 2);
       return;
     }
-    this.storeSlow(va, pa, 2, v);
+    this.storeSlow(va, off + this.ramBase, 2, v);
   }
 
   sw(va: number, v: number): void {
     if (this.watchOn) this.env.watchAccess?.(this, va, 4, true);
     const off = this.storeOff(va);
-    const pa = off + this.ramBase;
     if ((off & 3) === 0 && off >= 0 && off < this.ramSize) {
       this.ram32[off >> 2] = v;
       if (this.pageFlags[off >>> 12] !== 0) this.bus.afterStore(off, 4);
       return;
     }
-    this.storeSlow(va, pa, 4, v);
+    this.storeSlow(va, off + this.ramBase, 4, v);
   }
 
   sd(va: number, lo: number, hi: number): void {
     if (this.watchOn) this.env.watchAccess?.(this, va, 8, true);
     const off = this.storeOff(va);
-    const pa = off + this.ramBase;
     if ((off & 7) === 0 && off >= 0 && off < this.ramSize) {
       this.ram32[off >> 2] = lo; this.ram32[(off >> 2) + 1] = hi;
       if (this.pageFlags[off >>> 12] !== 0) this.bus.afterStore(off, 8);
       return;
     }
+    const pa = off + this.ramBase;
     if ((va & 7) !== 0) {
       // Check both halves translate before writing either.
       this.storePa(va + 7);

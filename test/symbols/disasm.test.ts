@@ -28,6 +28,18 @@ function compareWithObjdump(elfPath: string): { agreed: number; diffs: string[] 
   return { agreed, diffs };
 }
 
+/** Assembles `lines` with the given -march into an object file and compares it with objdump. */
+function compareAssembled(lines: string[], march = 'rv64gc'): { agreed: number; diffs: string[] } {
+  const dir = mkdtempSync(join(tmpdir(), 'kwb-disasm-'));
+  try {
+    writeFileSync(join(dir, 'in.s'), lines.join('\n') + '\n');
+    execFileSync('riscv64-unknown-elf-as', [`-march=${march}`, '-o', join(dir, 'in.o'), join(dir, 'in.s')]);
+    return compareWithObjdump(join(dir, 'in.o'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe('symbols: disassembler vs objdump', function () {
   this.timeout(120000);
   for (const v of VARIANTS) {
@@ -54,50 +66,29 @@ describe('symbols: disassembler vs objdump', function () {
         lines.push(`\tlui ${base},0x1000`, `\tcsrrs ${base},0x4ee,gp`, `\t${use}`, `\tauipc ${base},0x12`, `\t${use}`, `\t${use}`);
       }
     }
-    const dir = mkdtempSync(join(tmpdir(), 'kwb-disasm-'));
-    try {
-      writeFileSync(join(dir, 'w.s'), lines.join('\n') + '\n');
-      execFileSync('riscv64-unknown-elf-as', ['-march=rv64gc', '-o', join(dir, 'w.o'), join(dir, 'w.s')]);
-      const r = compareWithObjdump(join(dir, 'w.o'));
-      assert.ok(r.agreed > 6000, `only ${r.agreed} compared`);
-      assert.deepEqual(r.diffs.slice(0, 20), []);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const r = compareAssembled(lines);
+    assert.ok(r.agreed > 6000, `only ${r.agreed} compared`);
+    assert.deepEqual(r.diffs.slice(0, 20), []);
   });
 
   it('data in code (mapping symbols $d/$x), 48- and 64-bit encodings, pause', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kwb-disasm-'));
-    try {
-      const src = ['\t.text', '\tnop', '\t.word 0x00200000, 0x43534952', '\t.short 0x18', '\t.byte 7', '\t.balign 2', '\taddi a0,a0,1',
-        '\t.insn 8, 0x1000003f', '\t.insn 6, 0x12345678001f', '\tnop', '\t.word 0x56', '\tpause', '\t.insn 0x0100000f', '\tc.nop'];
-      writeFileSync(join(dir, 'm.s'), src.join('\n') + '\n');
-      execFileSync('riscv64-unknown-elf-as', ['-march=rv64gc_zihintpause', '-o', join(dir, 'm.o'), join(dir, 'm.s')]);
-      const r = compareWithObjdump(join(dir, 'm.o'));
-      assert.ok(r.agreed >= 12, `only ${r.agreed} compared`);
-      assert.deepEqual(r.diffs, []);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const src = ['\t.text', '\tnop', '\t.word 0x00200000, 0x43534952', '\t.short 0x18', '\t.byte 7', '\t.balign 2', '\taddi a0,a0,1',
+      '\t.insn 8, 0x1000003f', '\t.insn 6, 0x12345678001f', '\tnop', '\t.word 0x56', '\tpause', '\t.insn 0x0100000f', '\tc.nop'];
+    const r = compareAssembled(src, 'rv64gc_zihintpause');
+    assert.ok(r.agreed >= 12, `only ${r.agreed} compared`);
+    assert.deepEqual(r.diffs, []);
   });
 
   it('decodes F, D and pause only when the file\'s ISA (attributes, or a $x<isa> mapping symbol) has them', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kwb-disasm-'));
-    try {
-      const body = ['\t.insn 0x00400543', '\t.insn 0x0000b007', '\t.insn 0x2000', '\t.insn 0xa000', '\t.insn 0x2002', '\t.insn 0x0100000f', '\t.insn 0x00a57553'];
-      const src = ['\t.text', ...body, '\t.option push', '\t.option arch, +f, +d, +zihintpause', ...body, '\t.option pop', ...body];
-      writeFileSync(join(dir, 'isa.s'), src.join('\n') + '\n');
-      let agreed = 0;
-      for (const march of ['rv64imac', 'rv64imafdc_zihintpause']) {
-        execFileSync('riscv64-unknown-elf-as', [`-march=${march}`, '-o', join(dir, `${march}.o`), join(dir, 'isa.s')]);
-        const r = compareWithObjdump(join(dir, `${march}.o`));
-        agreed += r.agreed;
-        assert.deepEqual(r.diffs, [], march);
-      }
-      assert.ok(agreed >= 40, `only ${agreed} compared`);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
+    const body = ['\t.insn 0x00400543', '\t.insn 0x0000b007', '\t.insn 0x2000', '\t.insn 0xa000', '\t.insn 0x2002', '\t.insn 0x0100000f', '\t.insn 0x00a57553'];
+    const src = ['\t.text', ...body, '\t.option push', '\t.option arch, +f, +d, +zihintpause', ...body, '\t.option pop', ...body];
+    let agreed = 0;
+    for (const march of ['rv64imac', 'rv64imafdc_zihintpause']) {
+      const r = compareAssembled(src, march);
+      agreed += r.agreed;
+      assert.deepEqual(r.diffs, [], march);
     }
+    assert.ok(agreed >= 40, `only ${agreed} compared`);
   });
 
   it('random encodings of every table entry and random compressed words (fixed seed)', () => {
@@ -106,15 +97,8 @@ describe('symbols: disassembler vs objdump', function () {
     const lines: string[] = [];
     for (const e of TABLE) for (let k = 0; k < 8; k++) lines.push(`\t.insn 0x${(((e.match & e.mask) | (rnd() & ~e.mask)) >>> 0).toString(16)}`);
     for (let k = 0; k < 4000; k++) { let h = rnd() & 0xffff; if ((h & 3) === 3) h &= ~1; lines.push(`\t.insn 0x${h.toString(16)}`); }
-    const dir = mkdtempSync(join(tmpdir(), 'kwb-disasm-'));
-    try {
-      writeFileSync(join(dir, 'r.s'), lines.join('\n') + '\n');
-      execFileSync('riscv64-unknown-elf-as', ['-march=rv64gc', '-o', join(dir, 'r.o'), join(dir, 'r.s')]);
-      const r = compareWithObjdump(join(dir, 'r.o'));
-      assert.ok(r.agreed > 5000, `only ${r.agreed} compared`);
-      assert.deepEqual(r.diffs.slice(0, 20), []);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const r = compareAssembled(lines);
+    assert.ok(r.agreed > 5000, `only ${r.agreed} compared`);
+    assert.deepEqual(r.diffs.slice(0, 20), []);
   });
 });

@@ -10,6 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CACHE_DIR } from '../support/toolchain';
 import { gdbPython, PY_EMIT } from './support/oracle';
+import { FileLineBreak, fileLineBreakMismatches, LineRow, lineRowMismatches, lineRowProbes, pyFileLineBreaks, pyLineRows } from './support/gdb-lines';
 import { openFile } from './support/corpus';
 
 const hex = (v: bigint) => '0x' + v.toString(16);
@@ -44,8 +45,7 @@ describe('symbols: gdb line-table rules on generated line programs', function ()
       execFileSync('riscv64-unknown-elf-as', ['-march=rv64gc', '-o', obj, src]);
       execFileSync('riscv64-unknown-elf-ld', ['-Ttext=0x80000000', '-e', '_start', '-o', elf, obj]);
       const f = openFile(elf);
-      const addrs = new Set<bigint>();
-      for (const { table } of f.symbolizer!.allLineRows()) for (const sq of table.sequences) for (const r of sq.rows) { addrs.add(r.address); addrs.add(r.address + 2n); }
+      const addrs = lineRowProbes(f);
       const fileLines: Array<[string, number]> = [];
       for (const u of f.dwarf!.units) {
         const seen = new Set<string>();
@@ -54,34 +54,10 @@ describe('symbols: gdb line-table rules on generated line programs', function ()
           if (e.line && !seen.has(k)) { seen.add(k); fileLines.push([e.file.split('/').pop()!, e.line]); }
         }
       }
-      const [g] = await gdbPython<{ rows: Array<[string, string | null, number, string]>; fl: Array<[string, number, string[]]> }>(elf, [PY_EMIT + `
-import re
-rows = []
-for pc in [${[...addrs].map(String).join(',')}]:
-    sal = gdb.find_pc_line(pc)
-    rows.append([str(pc), sal.symtab.filename if sal.symtab else None, sal.line, str(sal.pc)])
-fl = []
-for (f, l) in ${JSON.stringify(fileLines)}:
-    try:
-        bp = gdb.Breakpoint('%s:%d' % (f, l), internal=True)
-        t = gdb.execute('maint info breakpoints %d' % bp.number, to_string=True)
-        fl.append([f, l, sorted(set(re.findall(r'(0x[0-9a-f]+)', t)), key=lambda x: int(x, 16))])
-        bp.delete()
-    except gdb.error:
-        fl.append([f, l, []])
+      const [g] = await gdbPython<{ rows: LineRow[]; fl: FileLineBreak[] }>(elf, [PY_EMIT + pyLineRows(addrs, 'filename') + pyFileLineBreaks(fileLines) + `
 emit({'rows': rows, 'fl': fl})
 `]);
-      const bad: string[] = [];
-      for (const [pc, file, line, start] of g.rows) {
-        const m = f.lineAt(BigInt(pc));
-        const mine = m ? `${m.file.split('/').pop()}:${m.line}@${hex(m.address)}` : 'none';
-        const want = line ? `${file}:${line}@${hex(BigInt(start))}` : 'none';
-        if (mine !== want) bad.push(`${hex(BigInt(pc))}: gdb ${want}, ours ${mine}`);
-      }
-      for (const [file, line, want] of g.fl) {
-        const got = f.addressesForLine(file, line).map(hex).join(' ');
-        if (got !== want.map((x) => hex(BigInt(x))).join(' ')) bad.push(`break ${file}:${line}: gdb ${want.join(' ')}, ours ${got}`);
-      }
+      const bad = [...lineRowMismatches(f, g.rows, 'basename'), ...fileLineBreakMismatches(f, g.fl)];
       assert.ok(g.rows.length > 500 && g.fl.length > 100, `${g.rows.length} rows, ${g.fl.length} lines`);
       assert.deepEqual(bad.slice(0, 15), []);
     });

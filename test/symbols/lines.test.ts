@@ -9,6 +9,10 @@ import { basename } from 'node:path';
 import { buildCorpus, openFile, VARIANTS } from './support/corpus';
 import { buildGuestKernel } from '../guest/support/build';
 import { gdbPython, PY_EMIT } from './support/oracle';
+import {
+  FileLineBreak, fileLineBreakMismatches, FunctionRange, functionRangeMismatches, LineRow, lineRowMismatches, lineRowProbes,
+  pyFileLineBreaks, pyFunctionRanges, pyLineRows,
+} from './support/gdb-lines';
 import { DW_AT, DW_TAG } from '../../symbols/dwarf/constants';
 import { sizeOf } from '../../symbols/values/types';
 
@@ -24,9 +28,7 @@ for (const v of TARGETS) {
     const elfPath = v.path();
     const f = openFile(elfPath);
     const sym = f.symbolizer!;
-    const rowAddrs = new Set<bigint>();
-    for (const { table } of sym.allLineRows()) for (const s of table.sequences) for (const r of s.rows) { rowAddrs.add(r.address); rowAddrs.add(r.address + 2n); }
-    const addrs = [...rowAddrs];
+    const addrs = lineRowProbes(f);
     const funcs: Array<{ name: string; lo: bigint; hi: bigint }> = [];
     for (const u of f.dwarf!.units) for (const fr of f.dwarf!.functions(u)) funcs.push({ name: f.dwarf!.nameOf(fr.die) ?? '??', lo: fr.lo, hi: fr.hi });
     const names = [...new Set(funcs.map((x) => x.name))];
@@ -43,20 +45,10 @@ for (const v of TARGETS) {
 
     const scopeAddrs = [...new Set(names.flatMap((n) => sym.breakpointAddresses(n)))];
 
-    let gdb: { scopes: Record<string, string>; rows: Array<[string, string | null, number, string]>; funcs: Array<[string, string | null, string, string]>; breaks: Record<string, string[] | null>; fl: Array<[string, number, string[]]>; addr: Record<string, string> };
+    let gdb: { scopes: Record<string, string>; rows: LineRow[]; funcs: FunctionRange[]; breaks: Record<string, string[] | null>; fl: FileLineBreak[]; addr: Record<string, string> };
     before(async () => {
-      const [res] = await gdbPython<typeof gdb>(elfPath, [PY_EMIT + `
+      const [res] = await gdbPython<typeof gdb>(elfPath, [PY_EMIT + pyLineRows(addrs) + pyFunctionRanges(funcs.map((x) => x.lo)) + pyFileLineBreaks(fileLines) + `
 import re
-rows = []
-for pc in [${addrs.map(String).join(',')}]:
-    sal = gdb.find_pc_line(pc)
-    rows.append([str(pc), sal.symtab.fullname() if sal.symtab else None, sal.line, str(sal.pc)])
-funcs = []
-for lo in [${funcs.map((x) => String(x.lo)).join(',')}]:
-    b = gdb.block_for_pc(lo)
-    while b is not None and b.superblock is not None and not b.superblock.is_static and not b.superblock.is_global:
-        b = b.superblock
-    funcs.append([str(lo), b.function.name if b else None, str(b.start) if b else '0', str(b.end) if b else '0'])
 breaks = {}
 for n in ${JSON.stringify(names)}:
     try:
@@ -67,15 +59,6 @@ for n in ${JSON.stringify(names)}:
     except gdb.error:
         breaks[n] = None
 gdb.execute('delete')
-fl = []
-for (f, l) in ${JSON.stringify(fileLines)}:
-    try:
-        bp = gdb.Breakpoint('%s:%d' % (f, l), internal=True)
-        t = gdb.execute('maint info breakpoints %d' % bp.number, to_string=True)
-        fl.append([f, l, sorted(set(re.findall(r'(0x[0-9a-f]+)', t)), key=lambda x: int(x, 16))])
-        bp.delete()
-    except gdb.error as e:
-        fl.append([f, l, []])
 addr = {}
 for n in ${JSON.stringify([...names, ...globals])}:
     t = gdb.execute('info address ' + n, to_string=True)
@@ -95,25 +78,13 @@ emit({'rows': rows, 'funcs': funcs, 'breaks': breaks, 'fl': fl, 'addr': addr, 's
     });
 
     it('every line-table row: same file, line and line start as gdb', () => {
-      const bad: string[] = [];
-      for (const [pc, file, line, start] of gdb.rows) {
-        const m = f.lineAt(BigInt(pc));
-        const mine = m ? `${m.file}:${m.line}@${hex(m.address)}` : 'none';
-        const want = line ? `${file}:${line}@${hex(BigInt(start))}` : 'none';
-        if (mine !== want) bad.push(`${hex(BigInt(pc))}: gdb ${want}, ours ${mine}`);
-      }
+      const bad = lineRowMismatches(f, gdb.rows);
       assert.ok(gdb.rows.length > 100);
       assert.deepEqual(bad, []);
     });
 
     it('every function: same name and address range as gdb', () => {
-      const bad: string[] = [];
-      for (const [lo, name, start, end] of gdb.funcs) {
-        const fn = f.functionAt(BigInt(lo));
-        const mine = fn ? `${fn.name} [${hex(fn.lo)},${hex(fn.hi)})` : 'none';
-        const want = `${name} [${hex(BigInt(start))},${hex(BigInt(end))})`;
-        if (mine !== want) bad.push(`${hex(BigInt(lo))}: gdb ${want}, ours ${mine}`);
-      }
+      const bad = functionRangeMismatches(f, gdb.funcs);
       assert.ok(gdb.funcs.length >= 8);
       assert.deepEqual(bad, []);
     });
@@ -129,12 +100,7 @@ emit({'rows': rows, 'funcs': funcs, 'breaks': breaks, 'fl': fl, 'addr': addr, 's
     });
 
     it('break FILE:LINE: same set of addresses as gdb', () => {
-      const bad: string[] = [];
-      for (let [file, line, want] of gdb.fl) {
-        const got = f.addressesForLine(file, line).map(hex);
-        want = want.map((x) => hex(BigInt(x)));
-        if (JSON.stringify(got) !== JSON.stringify(want)) bad.push(`${file}:${line}: gdb ${want.join(' ')}, ours ${got.join(' ')}`);
-      }
+      const bad = fileLineBreakMismatches(f, gdb.fl);
       assert.ok(gdb.fl.length > 30);
       assert.deepEqual(bad, []);
     });

@@ -10,6 +10,7 @@ import { basename, join } from 'node:path';
 import { CACHE_DIR } from '../support/toolchain';
 import { CORPUS_DIR } from './support/corpus';
 import { gdbPython, PY_EMIT } from './support/oracle';
+import { FunctionRange, functionRangeMismatches, LineRow, lineRowMismatches, lineRowProbes, pyFunctionRanges, pyLineRows } from './support/gdb-lines';
 import { SymbolFile } from '../../symbols';
 import { ElfFile, SHF_ALLOC } from '../../symbols/elf/elf';
 import { bufferSource } from '../../symbols/bytes';
@@ -30,8 +31,7 @@ for (const dwarf of ['-gdwarf-4', '-gdwarf-5']) {
     const addrs: Record<string, bigint> = {};
     alloc.forEach((s, i) => { addrs[s.name] = 0xffffffff01000000n + BigInt(i) * 0x10000n; });
     const f = SymbolFile.open(bytes, { name: obj, sectionAddresses: addrs });
-    const rows: bigint[] = [];
-    for (const { table } of f.symbolizer!.allLineRows()) for (const s of table.sequences) for (const r of s.rows) rows.push(r.address, r.address + 2n);
+    const rows = lineRowProbes(f);
     const funcs = f.dwarf!.units.flatMap((u) => f.dwarf!.functions(u));
 
     it('applies the relocations without warnings and moves code to .text\'s address', () => {
@@ -42,32 +42,10 @@ for (const dwarf of ['-gdwarf-4', '-gdwarf-5']) {
 
     it('lines and functions agree with gdb', async () => {
       const cmd = `add-symbol-file ${obj} ${alloc.map((s) => `-s ${s.name} ${hex(addrs[s.name])}`).join(' ')}`;
-      const [g] = await gdbPython<{ rows: Array<[string, string | null, number, string]>; funcs: Array<[string, string | null, string, string]> }>(undefined, [PY_EMIT + `
-rows = []
-for pc in [${rows.map(String).join(',')}]:
-    sal = gdb.find_pc_line(pc)
-    rows.append([str(pc), sal.symtab.fullname() if sal.symtab else None, sal.line, str(sal.pc)])
-funcs = []
-for lo in [${funcs.map((x) => String(x.lo)).join(',')}]:
-    b = gdb.block_for_pc(lo)
-    while b is not None and b.superblock is not None and not b.superblock.is_static and not b.superblock.is_global:
-        b = b.superblock
-    funcs.append([str(lo), b.function.name if b else None, str(b.start) if b else '0', str(b.end) if b else '0'])
+      const [g] = await gdbPython<{ rows: LineRow[]; funcs: FunctionRange[] }>(undefined, [PY_EMIT + pyLineRows(rows) + pyFunctionRanges(funcs.map((x) => x.lo)) + `
 emit({'rows': rows, 'funcs': funcs})
 `], ['set confirm off', 'set osabi none', cmd]);
-      const bad: string[] = [];
-      for (const [pc, file, line, start] of g.rows) {
-        const m = f.lineAt(BigInt(pc));
-        const mine = m ? `${m.file}:${m.line}@${hex(m.address)}` : 'none';
-        const want = line ? `${file}:${line}@${hex(BigInt(start))}` : 'none';
-        if (mine !== want) bad.push(`${hex(BigInt(pc))}: gdb ${want}, ours ${mine}`);
-      }
-      for (const [lo, name, start, end] of g.funcs) {
-        const fn = f.functionAt(BigInt(lo));
-        const mine = fn ? `${fn.name} [${hex(fn.lo)},${hex(fn.hi)})` : 'none';
-        const want = `${name} [${hex(BigInt(start))},${hex(BigInt(end))})`;
-        if (mine !== want) bad.push(`${hex(BigInt(lo))}: gdb ${want}, ours ${mine}`);
-      }
+      const bad = [...lineRowMismatches(f, g.rows), ...functionRangeMismatches(f, g.funcs)];
       assert.ok(g.rows.length > 40);
       assert.deepEqual(bad.slice(0, 20), []);
     });
@@ -91,8 +69,7 @@ describe('symbols: the teaching kernel\'s modules placed at load addresses vs gd
       const addrs: Record<string, bigint> = {};
       alloc.forEach((s, i) => { addrs[s.name] = 0xffffffff02000000n + BigInt(i) * 0x4000n + BigInt(s.addralign > 8 ? 0 : (i * 8) % 64); });
       const f = SymbolFile.open(bytes, { name: ko, sectionAddresses: addrs });
-      const rows: bigint[] = [];
-      for (const { table } of f.symbolizer!.allLineRows()) for (const s of table.sequences) for (const r of s.rows) rows.push(r.address, r.address + 2n);
+      const rows = lineRowProbes(f);
       const funcs = f.dwarf!.units.flatMap((u) => f.dwarf!.functions(u));
       const names = [...new Set(funcs.map((x) => f.dwarf!.nameOf(x.die) ?? '??'))];
       const vars: string[] = [];
@@ -100,18 +77,8 @@ describe('symbols: the teaching kernel\'s modules placed at load addresses vs gd
       // `info symbol` (ELF symbols moved with their sections) inside each function and variable
       const symAddrs = [...funcs.map((x) => x.lo + 4n), ...vars.map((n) => f.symbolizer!.symbolAddress(n)).filter((a): a is bigint => a !== undefined).map((a) => a + 1n)];
       const cmd = `add-symbol-file ${ko} ${alloc.map((s) => `-s ${s.name} ${hex(addrs[s.name])}`).join(' ')}`;
-      const [g] = await gdbPython<{ rows: Array<[string, string | null, number, string]>; funcs: Array<[string, string | null, string, string]>; breaks: Record<string, string>; addr: Record<string, string>; isym: Record<string, string> }>(undefined, [PY_EMIT + `
+      const [g] = await gdbPython<{ rows: LineRow[]; funcs: FunctionRange[]; breaks: Record<string, string>; addr: Record<string, string>; isym: Record<string, string> }>(undefined, [PY_EMIT + pyLineRows(rows) + pyFunctionRanges(funcs.map((x) => x.lo)) + `
 import re
-rows = []
-for pc in [${rows.map(String).join(',')}]:
-    sal = gdb.find_pc_line(pc)
-    rows.append([str(pc), sal.symtab.fullname() if sal.symtab else None, sal.line, str(sal.pc)])
-funcs = []
-for lo in [${funcs.map((x) => String(x.lo)).join(',')}]:
-    b = gdb.block_for_pc(lo)
-    while b is not None and b.superblock is not None and not b.superblock.is_static and not b.superblock.is_global:
-        b = b.superblock
-    funcs.append([str(lo), b.function.name if b else None, str(b.start) if b else '0', str(b.end) if b else '0'])
 breaks = {}
 for n in ${JSON.stringify(names)}:
     bp = gdb.Breakpoint(n, internal=True)
@@ -128,19 +95,7 @@ for a in [${symAddrs.map(String).join(',')}]:
     isym[str(a)] = gdb.execute('info symbol %d' % a, to_string=True).strip()
 emit({'rows': rows, 'funcs': funcs, 'breaks': breaks, 'addr': addr, 'isym': isym})
 `], ['set confirm off', 'set osabi none', 'set breakpoint pending off', cmd]);
-      const bad: string[] = [];
-      for (const [pc, file, line, start] of g.rows) {
-        const m = f.lineAt(BigInt(pc));
-        const mine = m ? `${m.file}:${m.line}@${hex(m.address)}` : 'none';
-        const want = line ? `${file}:${line}@${hex(BigInt(start))}` : 'none';
-        if (mine !== want) bad.push(`${hex(BigInt(pc))}: gdb ${want}, ours ${mine}`);
-      }
-      for (const [lo, name, start, end] of g.funcs) {
-        const fn = f.functionAt(BigInt(lo));
-        const mine = fn ? `${fn.name} [${hex(fn.lo)},${hex(fn.hi)})` : 'none';
-        const want = `${name} [${hex(BigInt(start))},${hex(BigInt(end))})`;
-        if (mine !== want) bad.push(`${hex(BigInt(lo))}: gdb ${want}, ours ${mine}`);
-      }
+      const bad = [...lineRowMismatches(f, g.rows), ...functionRangeMismatches(f, g.funcs)];
       for (const n of names) {
         const got = f.symbolizer!.breakpointAddresses(n).map(hex).join(' ');
         if (got !== g.breaks[n]) bad.push(`break ${n}: gdb ${g.breaks[n]}, ours ${got}`);

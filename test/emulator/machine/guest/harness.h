@@ -40,6 +40,11 @@ unexpected_trap:
   li t6, 0x7ff
   add TESTNUM, TESTNUM, t6
   j fail
+  HTIF_WORDS
+.endm
+
+// HTIF_WORDS: the tohost/fromhost pair the machine looks for (by symbol) in .data.
+.macro HTIF_WORDS
   .section .data
   .balign 64
   .globl tohost

@@ -1,6 +1,7 @@
 // HTIF console (device 1, command 1: the low byte goes to the host console) and a
 // sifive_test reboot request (0x7777 at 0x100000): every boot prints "hi" and asks for a
 // reboot, which reloads memory and starts over at the reset vector.
+#include "harness.h"
   .globl _start
 _start:
   la t0, tohost
@@ -12,9 +13,4 @@ _start:
   li t1, 0x7777
   sw t1, 0(t0)
 1: j 1b
-  .section .data
-  .balign 64
-  .globl tohost
-tohost: .dword 0
-  .globl fromhost
-fromhost: .dword 0
+  HTIF_WORDS

@@ -1,5 +1,6 @@
 // Ends the run as riscv-tests' p environment does: tohost written as two 32-bit halves, the
 // low word first ((21 << 1) | 1: exit code 21), then zero into the high word.
+#include "harness.h"
   .globl _start
 _start:
   li t0, (21 << 1) | 1
@@ -7,9 +8,4 @@ _start:
   sw t0, 0(t1)
   sw zero, 4(t1)
 1: j 1b
-  .section .data
-  .balign 64
-  .globl tohost
-tohost: .dword 0
-  .globl fromhost
-fromhost: .dword 0
+  HTIF_WORDS
