@@ -8,14 +8,15 @@
 import { Bus, RAM_BASE } from './bus/bus';
 import type { BlockBackend, SerialHost, TimedDevice } from './bus/device';
 import { Hart, HartEnv } from './cpu/hart';
+import { Translator } from './cpu/jit/translator';
 import { buildVirtBoard, VirtBoard } from './board/virt';
 import { loadKernelImage, KernelImage } from './loader/elf';
 import { attachHtif } from './machine/htif';
-import { readRegister, writeRegister, pcToBig } from './machine/registers';
+import { hartPc, readRegister, writeRegister } from './machine/registers';
 import { readMemory, writeMemory } from './machine/debug-memory';
 import { Watchpoints } from './machine/watchpoints';
 import {
-  AddressSpace, BreakKind, Disposable, StopEvent, StopReason, Target, TargetError, TargetFeatures, TargetState, WatchKind,
+  AddressSpace, BreakKind, Disposable, StepOptions, StopEvent, StopReason, Target, TargetError, TargetFeatures, TargetState, WatchKind,
 } from './target';
 
 /** Retired instructions per tick of the 10 MHz timebase: a nominal 100 MHz hart. */
@@ -29,8 +30,14 @@ const SLICE_MS = 10;
 const UNITS_PER_MS = 10_000 * INSNS_PER_TICK;
 /** How far virtual time may lag real time before an idle machine stops catching up. */
 const MAX_LAG_UNITS = 50 * UNITS_PER_MS;
+/** Longest idle sleep (ms) before virtual time is brought up to real time again (below the 50 ms lag). */
+const IDLE_TICK_MS = 25;
 /** Firmware and kernel placement with firmware (QEMU's layout). */
 const KERNEL_WITH_FIRMWARE = 0x8020_0000;
+/** QEMU's initrd distance from the kernel: half of RAM, at most 128 MiB (hw/riscv/boot.c). */
+const INITRD_MAX_OFFSET = 128 << 20;
+
+const hex = (n: number) => `0x${n.toString(16)}`;
 
 export interface MachineOptions {
   /** RAM size in bytes (default 128 MiB). */
@@ -46,6 +53,13 @@ export interface MachineOptions {
   drives?: BlockBackend[];
   /** Kernel command line (the FDT's /chosen/bootargs). */
   append?: string;
+  /**
+   * Initial RAM disk: copied into RAM where QEMU's loader puts it, min(RAM / 2, 128 MiB) above
+   * the kernel's lowest address, and named in /chosen (linux,initrd-start/end).
+   */
+  initrd?: Uint8Array;
+  /** Name used in error messages (the initrd file's path). */
+  initrdName?: string;
   serial?: SerialHost;
   /**
    * When every hart waits in WFI while the machine runs (resume()): 'skip' (default) jumps
@@ -54,6 +68,16 @@ export interface MachineOptions {
    * between events are the same either way; synchronous runs (runFor) always skip.
    */
   idle?: 'skip' | 'sleep';
+  /**
+   * Translate hot guest code into JavaScript (emulator/cpu/jit): the same instructions, counts,
+   * virtual time, traps and interrupts as the interpreter, faster. Default off for now.
+   */
+  jit?: boolean;
+}
+
+/** Unsigned 64-bit value of int32 words. */
+function words(lo: number, hi: number): bigint {
+  return (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
 }
 
 export class MachineError extends Error {
@@ -74,7 +98,11 @@ export class Machine implements Target {
   readonly harts: Hart[] = [];
   readonly board: VirtBoard;
   readonly image: KernelImage | undefined;
+  /** Where the initrd is in RAM (see MachineOptions.initrd). */
+  readonly initrdAt: { start: number; end: number } | undefined;
   readonly features: TargetFeatures;
+  /** The translator shared by the harts (MachineOptions.jit), or undefined. */
+  readonly translator: Translator | undefined;
   private readonly timed: TimedDevice[];
   private readonly opts: MachineOptions;
 
@@ -83,8 +111,18 @@ export class Machine implements Target {
   private current: Hart | undefined;
   private readonly runStart: number[] = [];
   private rr = 0;
+  /**
+   * Where the next run starts in the round (harts rr, rr+1, ...) a stop cut short: after the
+   * hart that stopped the machine, so that the harts after it get their turn before rounds
+   * start again from rr. Otherwise a hart that stops early in its turn every time (a breakpoint
+   * in its loop that a debugger steps over and resumes from, as the gdb stub does for another
+   * process's hit) would run first after every resume and the others never.
+   */
+  private roundPos = 0;
   /** The hart that ran last (what a pause reports). */
   private lastHart = 0;
+  /** The hart the last stop reported (a pause names it again while it runs). */
+  private lastStopHart: number | undefined;
 
   private runState: TargetState = 'paused';
   private stopReason: StopReason | undefined;
@@ -102,9 +140,20 @@ export class Machine implements Target {
   private readonly listeners = new Set<(e: StopEvent) => void>();
   private pauseWaiters: ((e: StopEvent) => void)[] = [];
 
+  /** Breakpoints as the harts compare them: numbers, and beyond ±2^52 (Sv57) by words. */
   private readonly breakpoints = new Set<number>();
+  private readonly wideBreakpoints = new Map<number, Set<number>>();
+  /** How many holders each breakpoint address has (unsigned 64-bit); the sets above hold those with any. */
+  private readonly breakpointHolders = new Map<bigint, number>();
   private readonly watch = new Watchpoints();
-  private watchHit: StopReason | undefined;
+  /**
+   * A watchpoint the running hart's current instruction was about to touch. As with QEMU's
+   * stub, the stop comes before the access, at the accessing instruction (memory unchanged);
+   * gdb then steps it with its watchpoints removed, and shows the new value at the next pc.
+   */
+  private watchHit: { hart: number; watch: WatchKind; address: bigint } | undefined;
+  /** The last watchpoint stop: resuming there runs the instruction without stopping again. */
+  private watchStop: { hart: number; instret: number; pc: bigint } | undefined;
 
   constructor(opts: MachineOptions = {}) {
     this.opts = opts;
@@ -121,15 +170,18 @@ export class Machine implements Target {
     const kernelBase = withFirmware ? KERNEL_WITH_FIRMWARE : RAM_BASE;
     this.image = opts.kernel ? loadKernelImage(opts.kernel, opts.kernelName ?? 'kernel', kernelBase, ram) : undefined;
     const resetAddress = withFirmware ? RAM_BASE : this.image ? Number(this.image.entry) : RAM_BASE;
+    const initrd = this.initrdAt = opts.initrd ? this.placeInitrd(opts.initrd, opts.initrdName ?? 'initrd', memoryBytes) : undefined;
 
     const env: HartEnv = {
       timeNow: (h) => Math.floor((this.units + (h.instret - this.runStart[h.id])) / INSNS_PER_TICK),
       watchAccess: (h, va, size, write) => this.onWatchAccess(h, va, size, write),
     };
     for (let i = 0; i < smp; i++) { this.harts.push(new Hart(i, this.bus, env)); this.runStart.push(0); }
+    this.translator = opts.jit === true ? new Translator(this.bus) : undefined;
+    for (const h of this.harts) h.translator = this.translator;
 
     this.board = buildVirtBoard({
-      harts: smp, memoryBytes, bootargs: opts.append, drives: opts.drives, serial: opts.serial, resetAddress,
+      harts: smp, memoryBytes, bootargs: opts.append, drives: opts.drives, serial: opts.serial, resetAddress, initrd,
       kernelAddress: this.image ? Number(this.image.entry) : kernelBase,
     }, {
       lines: { setPending: (hart, mask, level) => this.setPending(hart, mask, level) },
@@ -138,6 +190,7 @@ export class Machine implements Target {
       poweroff: (code) => this.stop({ kind: 'poweroff', code }),
       reboot: () => this.stop({ kind: 'reboot' }),
     });
+    if (initrd) this.checkInitrdClear(initrd, opts.initrdName ?? 'initrd');
     for (const d of this.board.devices) this.bus.addDevice(d.base, d.device);
     this.bus.setRom(0x1000, this.board.bootRom);
     this.timed = this.board.timed;
@@ -157,7 +210,30 @@ export class Machine implements Target {
     this.features = { harts: smp, watchpoints: 16, physicalMemory: true, satpTranslation: true, csrs, fpu: true };
   }
 
-  /** Copies firmware, kernel and FDT into RAM and puts every hart at the reset vector. */
+  /** Where the initrd goes: QEMU's place for it, which must lie inside RAM. */
+  private placeInitrd(bytes: Uint8Array, name: string, memoryBytes: number): { start: number; end: number } {
+    if (!this.image) throw new MachineError(`initrd '${name}': an initrd needs a kernel`);
+    const start = this.image.lowAddress + Math.min(memoryBytes / 2, INITRD_MAX_OFFSET);
+    const end = start + bytes.length;
+    const ramEnd = RAM_BASE + memoryBytes;
+    if (start < RAM_BASE || end > ramEnd) {
+      throw new MachineError(`initrd '${name}': ${bytes.length} bytes at ${hex(start)} do not fit in RAM (${hex(RAM_BASE)}..${hex(ramEnd)}); give the machine more memory`);
+    }
+    return { start, end };
+  }
+
+  /** The initrd must not overlap the kernel or the device tree (either would overwrite it). */
+  private checkInitrdClear(r: { start: number; end: number }, name: string): void {
+    const clash = (what: string, base: number, size: number) => {
+      if (r.start < base + size && base < r.end) {
+        throw new MachineError(`initrd '${name}': ${r.end - r.start} bytes at ${hex(r.start)} overlap the ${what} at ${hex(base)}..${hex(base + size)}; give the machine more memory`);
+      }
+    };
+    for (const seg of this.image!.segments) clash('kernel', seg.paddr, seg.memSize);
+    clash('device tree', this.board.fdtAddress, this.board.fdt.length);
+  }
+
+  /** Copies firmware, kernel, initrd and FDT into RAM and puts every hart at the reset vector. */
   private loadImages(): void {
     const fw = this.opts.firmware;
     if (fw !== undefined && fw !== 'none') {
@@ -166,8 +242,9 @@ export class Machine implements Target {
     for (const s of this.image?.segments ?? []) {
       if (!this.bus.dmaWrite(s.paddr, s.data)) throw new MachineError(`kernel segment at 0x${s.paddr.toString(16)} is outside RAM`);
     }
+    if (this.opts.initrd && this.initrdAt) this.bus.dmaWrite(this.initrdAt.start, this.opts.initrd);
     if (!this.bus.dmaWrite(this.board.fdtAddress, this.board.fdt)) throw new MachineError('the device tree does not fit in RAM');
-    for (const h of this.harts) { h.pc = h.nextPc = 0x1000; h.priv = 3; h.flushTlb(); }
+    for (const h of this.harts) { h.setPcWords(0x1000, 0); h.priv = 3; h.flushTlb(); }
   }
 
   // ------------------------------------------------------------ time and interrupts
@@ -231,7 +308,9 @@ export class Machine implements Target {
       // so a run in slices of any size, or stepped, reads the same mtime at every instruction.
       let longest = 0, advanced = 0;
       let anyRan = false;
-      for (let k = 0; k < n; k++) {
+      const from = this.roundPos;
+      this.roundPos = 0;
+      for (let k = from; k < n; k++) {
         const h = this.harts[(this.rr + k) % n];
         if (h.waiting && !h.csr.interruptWaiting()) continue;
         anyRan = true;
@@ -245,22 +324,39 @@ export class Machine implements Target {
         if (ran > longest) longest = ran;
         if (h.instret - start > advanced) advanced = h.instret - start;
         const r = this.hartStop(h);
-        if (r) { this.units += advanced; return r; }
-        if (this.stopReason) { this.units += advanced; return this.takeStop(); }
+        if (r || this.stopReason) {
+          this.units += advanced;
+          this.roundPos = (k + 1) % n;
+          return r ?? this.takeStop();
+        }
+      }
+      if (from > 0) {
+        // the rest of a round a stop cut short: not a new round (rr stays), and harts asleep
+        // there do not make the machine idle
+        this.units += advanced;
+        steps += longest;
+        continue;
       }
       this.rr = (this.rr + 1) % n;
       if (!anyRan) {
-        if (deadline === Infinity) return 'idle';
         if (wallDeadline !== Infinity && this.idleMode === 'sleep') {
           const wait = this.idleWaitMs(deadline);
           if (wait > 0) { this.sleepMs = wait; return 'idle'; }
-        }
+        } else if (deadline === Infinity) return 'idle';
         this.units = Math.max(this.units, deadline);
       } else {
         this.units += advanced;
         steps += longest;
       }
-      if ((++rounds & 7) === 0 && wallDeadline !== Infinity && performance.now() > wallDeadline) return undefined;
+      // The wall clock every round: a round of trapping steps (a trap storm) can take tens of ms,
+      // and the slice must end in time for a pause to be seen within 50 ms. A slice normally ends
+      // on every 8th round (which hart ran last, and so which one a pause names, stays as it was);
+      // one more slice's worth late, it ends at once.
+      if (wallDeadline !== Infinity) {
+        const eighth = (++rounds & 7) === 0;
+        const now = performance.now();
+        if (now > wallDeadline && (eighth || now > wallDeadline + SLICE_MS)) return undefined;
+      }
     }
     return undefined;
   }
@@ -270,19 +366,27 @@ export class Machine implements Target {
     const wall = performance.now();
     let allowed = this.syncUnits + (wall - this.syncWall) * UNITS_PER_MS;
     if (allowed > this.units + MAX_LAG_UNITS) { this.syncUnits = this.units; this.syncWall = wall; allowed = this.units; }
-    return deadline <= allowed ? 0 : (deadline - allowed) / UNITS_PER_MS;
+    // virtual time follows real time while every hart waits, also when nothing is due; the
+    // machine wakes at least every IDLE_TICK_MS to keep up (within MAX_LAG_UNITS)
+    const to = Math.floor(Math.min(allowed, deadline));
+    if (to > this.units) this.units = to;
+    return deadline <= allowed ? 0 : Math.min((deadline - allowed) / UNITS_PER_MS, IDLE_TICK_MS);
   }
 
   /** A reason this hart stopped the machine (breakpoint, watchpoint, fault loop), if any. */
   private hartStop(h: Hart): StopReason | undefined {
     if (h.breakpointHit) {
       h.breakpointHit = false;
-      this.stop({ kind: 'breakpoint', hart: h.id, pc: pcToBig(h.pc) });
+      this.stop({ kind: 'breakpoint', hart: h.id, pc: hartPc(h) });
       return this.takeStop();
     }
-    if (this.watchHit) { this.stopReason = this.watchHit; this.watchHit = undefined; return this.takeStop(); }
+    const w = this.takeWatchHit(h);
+    if (w) { this.stopReason = w; return this.takeStop(); }
     if (h.faultLoop) {
-      this.stop({ kind: 'fault-loop', hart: h.id, pc: pcToBig(h.lastTrapPc), cause: BigInt(h.lastTrapCause), tval: pcToBig(h.lastTrapTval) });
+      this.stop({
+        kind: 'fault-loop', hart: h.id, pc: words(h.lastTrapPcLo, h.lastTrapPcHi),
+        cause: BigInt(h.lastTrapCause), tval: words(h.lastTrapTvalLo, h.lastTrapTvalHi),
+      });
       return this.takeStop();
     }
     return undefined;
@@ -290,9 +394,12 @@ export class Machine implements Target {
 
   /** A pause names the hart that ran last (the one a Ctrl-C interrupted), unless it sleeps in WFI and another does not. */
   private pauseReason(): StopReason {
-    let h = this.harts[this.lastHart] ?? this.harts[0];
+    // the hart the last stop named, as QEMU's stub names the CPU gdb continued (the user stays on
+    // the hart they were looking at); before any stop, or when it waits in WFI, the one that ran last
+    let h = this.harts[this.lastStopHart ?? this.lastHart] ?? this.harts[0];
+    if (h.waiting) h = this.harts[this.lastHart] ?? h;
     if (h.waiting) h = this.harts.find((x) => !x.waiting) ?? h;
-    return { kind: 'pause', hart: h.id, pc: pcToBig(h.pc) };
+    return { kind: 'pause', hart: h.id, pc: hartPc(h) };
   }
 
   private takeStop(): StopReason {
@@ -304,6 +411,7 @@ export class Machine implements Target {
   }
 
   private event(reason: StopReason): StopEvent {
+    if ('hart' in reason) this.lastStopHart = reason.hart;
     return { reason, instret: this.instretTotal() };
   }
 
@@ -350,7 +458,8 @@ export class Machine implements Target {
 
   private prepareResume(): void {
     for (const h of this.harts) {
-      if (this.breakpoints.has(h.pc)) h.skipBreakpointOnce = true;
+      if (h.atBreakpoint()) h.skipBreakpointOnce = true;
+      this.skipWatchOnResume(h);
       h.faultLoop = false;
     }
   }
@@ -359,6 +468,11 @@ export class Machine implements Target {
   sendInput(bytes: Uint8Array): void {
     this.board.uartReceive(bytes);
     if (this.idle && this.runState === 'running') this.kick();
+  }
+
+  /** Bytes typed with sendInput that the guest has not read yet. */
+  inputPending(): number {
+    return this.board.uartInputPending();
   }
 
   // ------------------------------------------------------------ Target: run control
@@ -448,24 +562,25 @@ export class Machine implements Target {
     });
   }
 
-  async step(hart: number): Promise<StopEvent> {
+  async step(hart: number, opts: StepOptions = {}): Promise<StopEvent> {
     const h = this.hart(hart);
     if (this.runState === 'running') throw new TargetError('pause the machine before stepping', 'state');
     if (this.runState === 'exited') throw new TargetError('the machine has powered off', 'state');
     h.skipBreakpointOnce = true;
+    this.skipWatchOnResume(h);
     h.faultLoop = false;
     this.current = h;
     const start = h.instret;
     this.runStart[h.id] = start;
     this.advanceDevices();
-    h.run(1);
+    h.maskInterrupts = opts.noInterrupts === true;
+    try { h.run(1); } finally { h.maskInterrupts = false; }
     this.current = undefined;
     this.runStart[h.id] = h.instret;
     this.units += h.instret - start;
     h.breakpointHit = false;
     h.stopRequested = false;
-    let reason: StopReason = { kind: 'step', hart, pc: pcToBig(h.pc) };
-    if (this.watchHit) { reason = this.watchHit; this.watchHit = undefined; }
+    let reason: StopReason = this.takeWatchHit(h) ?? { kind: 'step', hart, pc: hartPc(h) };
     if (this.stopReason) reason = this.takeStop();
     const e = this.event(reason);
     if (reason.kind === 'poweroff') this.exited(reason);
@@ -507,32 +622,84 @@ export class Machine implements Target {
     writeMemory(this.bus, this.harts, address, data, space);
   }
 
+  /**
+   * Breakpoints are counted per address across their owners (the gdb stub, run control, a
+   * test): added twice and removed once, it is still set; the harts see it until the last goes.
+   */
   async addBreakpoint(address: bigint, _kind?: BreakKind): Promise<void> {
-    this.breakpoints.add(Number(BigInt.asIntN(64, address)));
-    for (const h of this.harts) h.breakpoints = this.breakpoints;
+    const key = BigInt.asUintN(64, address);
+    const n = this.breakpointHolders.get(key) ?? 0;
+    this.breakpointHolders.set(key, n + 1);
+    if (n > 0) return;
+    const hi = Number(BigInt.asIntN(32, address >> 32n)), lo = Number(address & 0xffffffffn);
+    if (((hi + 0x100000) >>> 21) === 0) this.breakpoints.add(hi * 2 ** 32 + lo);
+    else {
+      let set = this.wideBreakpoints.get(hi);
+      if (!set) this.wideBreakpoints.set(hi, set = new Set());
+      set.add(lo);
+    }
+    this.shareBreakpoints();
   }
 
   async removeBreakpoint(address: bigint, _kind?: BreakKind): Promise<void> {
-    this.breakpoints.delete(Number(BigInt.asIntN(64, address)));
-    if (this.breakpoints.size === 0) for (const h of this.harts) h.breakpoints = undefined;
+    const key = BigInt.asUintN(64, address);
+    const n = this.breakpointHolders.get(key) ?? 0;
+    if (n > 1) { this.breakpointHolders.set(key, n - 1); return; }
+    this.breakpointHolders.delete(key);
+    if (n === 0) return;
+    const hi = Number(BigInt.asIntN(32, address >> 32n)), lo = Number(address & 0xffffffffn);
+    if (((hi + 0x100000) >>> 21) === 0) this.breakpoints.delete(hi * 2 ** 32 + lo);
+    else {
+      const set = this.wideBreakpoints.get(hi);
+      set?.delete(lo);
+      if (set?.size === 0) this.wideBreakpoints.delete(hi);
+    }
+    this.shareBreakpoints();
+  }
+
+  /** The harts see the breakpoints only while there are any (so the fast loop runs otherwise). */
+  private shareBreakpoints(): void {
+    const any = this.breakpoints.size > 0 || this.wideBreakpoints.size > 0;
+    for (const h of this.harts) {
+      h.breakpoints = any ? this.breakpoints : undefined;
+      h.wideBreakpoints = this.wideBreakpoints.size > 0 ? this.wideBreakpoints : undefined;
+    }
   }
 
   async addWatchpoint(address: bigint, length: number, kind: WatchKind): Promise<void> {
-    this.watch.add(Number(BigInt.asIntN(64, address)), length, kind);
+    this.watch.add(address, length, kind);
     for (const h of this.harts) h.watchOn = true;
   }
 
   async removeWatchpoint(address: bigint, length: number, kind: WatchKind): Promise<void> {
-    this.watch.remove(Number(BigInt.asIntN(64, address)), length, kind);
+    this.watch.remove(address, length, kind);
     if (this.watch.empty()) for (const h of this.harts) h.watchOn = false;
   }
 
-  private onWatchAccess(h: Hart, va: number, size: number, write: boolean): void {
-    const w = this.watch.hit(va, size, write);
-    if (!w || this.watchHit) return;
-    this.watchHit = { kind: 'watchpoint', hart: h.id, pc: pcToBig(h.pc), watch: w.kind, address: pcToBig(Math.max(va, w.address)) };
+  private onWatchAccess(h: Hart, va: number, size: number, write: boolean): boolean {
+    if (this.watchHit) return false;
+    const hit = this.watch.hit(va, size, write, (v) => { h.vaWords(v); return words(h.wlo, h.whi); });
+    if (!hit) return false;
+    this.watchHit = { hart: h.id, watch: hit.w.kind, address: hit.at };
     h.stopRequested = true;
     h.yieldFlag = true;
+    return true;
+  }
+
+  /** The watchpoint stop of hart h, if its last instruction was stopped by one. */
+  private takeWatchHit(h: Hart): StopReason | undefined {
+    const w = this.watchHit;
+    if (!w || w.hart !== h.id) return undefined;
+    this.watchHit = undefined;
+    const pc = hartPc(h);
+    this.watchStop = { hart: h.id, instret: h.instret, pc };
+    return { kind: 'watchpoint', hart: h.id, pc, watch: w.watch, address: w.address };
+  }
+
+  /** A hart resumed where a watchpoint stopped it runs that access once without stopping. */
+  private skipWatchOnResume(h: Hart): void {
+    const w = this.watchStop;
+    h.watchSkipInstret = w && w.hart === h.id && w.instret === h.instret && w.pc === hartPc(h) ? h.instret : -1;
   }
 
   async instructionCount(hart?: number): Promise<bigint> {

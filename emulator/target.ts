@@ -28,11 +28,16 @@ export type AddressSpace =
   | { kind: 'physical' }
   /** Virtual address as the given hart sees it now (its satp, privilege, MPRV/SUM). */
   | { kind: 'virtual'; hart: number }
-  /** Virtual address through an explicit Sv39 root (any task's page table), as S-mode with SUM=1. */
+  /** Virtual address through an explicit Sv39, Sv48 or Sv57 root (any task's page table), as S-mode with SUM=1. */
   | { kind: 'satp'; satp: bigint };
 
 export type StopReason =
   | { kind: 'breakpoint'; hart: number; pc: bigint }
+  /**
+   * Before the access, as QEMU's stub reports it: pc is the accessing instruction and memory is
+   * unchanged (gdb steps it with its watchpoints removed). Resuming or stepping the Machine from
+   * there runs that access once without stopping again.
+   */
   | { kind: 'watchpoint'; hart: number; pc: bigint; watch: WatchKind; address: bigint }
   | { kind: 'step'; hart: number; pc: bigint }
   | { kind: 'pause'; hart: number; pc: bigint }
@@ -75,6 +80,15 @@ export class TargetError extends Error {
 
 export type Disposable = { dispose(): void };
 
+export interface StepOptions {
+  /**
+   * Take no interrupt during the step (QEMU's default for gdb's single step): the step runs the
+   * instruction at pc and a pending interrupt waits for the next resume, so stepping through
+   * kernel code does not drop into the trap vector whenever the timer is due.
+   */
+  noInterrupts?: boolean;
+}
+
 export interface Target {
   readonly features: TargetFeatures;
   state(): TargetState;
@@ -84,7 +98,7 @@ export interface Target {
   /** Stop all harts; resolves with the stop event (reason 'pause' unless something else won the race). */
   pause(): Promise<StopEvent>;
   /** Execute exactly one instruction on `hart` (others stay put) and stop. */
-  step(hart: number): Promise<StopEvent>;
+  step(hart: number, opts?: StepOptions): Promise<StopEvent>;
 
   readRegister(hart: number, reg: number): Promise<bigint>;
   writeRegister(hart: number, reg: number, value: bigint): Promise<void>;
@@ -93,7 +107,13 @@ export interface Target {
   readMemory(address: bigint, length: number, space?: AddressSpace): Promise<Uint8Array>;
   writeMemory(address: bigint, data: Uint8Array, space?: AddressSpace): Promise<void>;
 
-  /** Breakpoints and watchpoints live in the machine; guest memory is never patched. Addresses are virtual (as fetched). */
+  /**
+   * Breakpoints and watchpoints live in the machine; guest memory is never patched. Addresses are
+   * virtual (as fetched). Several owners share one Target (the gdb stub and the debug adapter's
+   * run control on one Machine): each address (and watch range and kind) is counted, so adding
+   * twice and removing once leaves it set, and removing what was never added does nothing. A
+   * running target takes them too (RemoteTarget pauses its stub quietly for the packet).
+   */
   addBreakpoint(address: bigint, kind?: BreakKind): Promise<void>;
   removeBreakpoint(address: bigint, kind?: BreakKind): Promise<void>;
   addWatchpoint(address: bigint, length: number, kind: WatchKind): Promise<void>;

@@ -10,6 +10,13 @@
 //   0x0010_1000  goldfish RTC, IRQ 11             0x1000_1000 + 0x1000·n  virtio-mmio n, IRQ 1+n
 //   0x0200_0000  CLINT                            0x8000_0000  RAM
 //
+// FDT node order: QEMU's, node for node (Linux registers devices in tree order, so with two
+// drives /dev/vda and /dev/vdb name the same disks on both machines): /chosen, the syscon
+// poweroff/reboot nodes, an empty platform-bus@4000000 (QEMU's dynamic sysbus, "qemu,platform"),
+// memory, /cpus with the harts and a cpu-map, then /soc with rtc, serial, test, the virtio-mmio
+// slots from the highest address down, plic, clint (each row's fdtRank below). QEMU has pmu,
+// fw-cfg, flash and pci nodes too, for devices this board does not have.
+//
 // FDT placement (default fdtAddress): like QEMU (riscv_load_fdt), at the top of RAM but below
 // 3 GiB, aligned down to 2 MiB: alignDown(min(ramEnd, 0xC000_0000) - fdtSize, 2 MiB). QEMU's
 // blob is 1 MiB, ours a few KiB; both give 0x87E0_0000 for 128 MiB (checked with gdb against
@@ -36,6 +43,8 @@ export const RTC_IRQ = 11;
 export const VIRTIO_BASE = 0x1000_1000;
 export const VIRTIO_IRQ0 = 1;
 export const MAX_HARTS = 8;
+/** The cpu nodes' mmu-type: QEMU 7.2's string for its default rv64 hart (checked by test/emulator/board/fdt.test.ts). */
+export const MMU_TYPE = 'riscv,sv48';
 /** What each hart's riscv,isa says: the extensions the brief asks the harts to implement. */
 export const RISCV_ISA = 'rv64imafdc_zicsr_zifencei_zicntr_sstc';
 const FDT_ALIGN = 2 << 20;
@@ -77,6 +86,8 @@ export interface VirtBoard {
   fdtAddress: number;
   /** Host-to-guest serial input (typed bytes). */
   uartReceive(bytes: Uint8Array): void;
+  /** Typed bytes the guest has not read yet (the UART's FIFO and host queue). */
+  uartInputPending(): number;
   /** Power-on state of every device (machine reset, reboot). */
   resetDevices(): void;
 }
@@ -97,21 +108,24 @@ interface BuildContext {
 }
 
 interface BoardRow extends Placement {
+  /** Position of the device's node under /soc: QEMU's order (see the file comment). */
+  fdtRank: number;
   /** Builds the device, or null when the board has none there (an absent option). */
   create(c: BuildContext, at: Placement): DescribedDevice | null;
 }
 
 /** THE board: every MMIO device of `virt`, in address order. */
 export const VIRT_TABLE: readonly BoardRow[] = [
-  { base: 0x0010_0000, size: SIFIVE_TEST_SIZE, create: (c) => new SifiveTest(c.env.poweroff, c.env.reboot) },
-  { base: 0x0010_1000, size: GOLDFISH_RTC_SIZE, irq: RTC_IRQ, create: (c, at) => new GoldfishRtc(c.env.clock, c.irq, at.irq!, c.opts.rtcEpochNs) },
-  { base: 0x0200_0000, size: CLINT_SIZE, create: (c) => new Clint(c.opts.harts, c.env.lines, c.env.clock) },
-  { base: 0x0c00_0000, size: PLIC_SIZE, create: (c) => c.plic() },
-  { base: UART0_BASE, size: UART_SIZE, irq: UART0_IRQ, create: (c, at) => new Uart16550(c.irq, at.irq!, c.opts.serial) },
+  { base: 0x0010_0000, size: SIFIVE_TEST_SIZE, fdtRank: 3, create: (c) => new SifiveTest(c.env.poweroff, c.env.reboot) },
+  { base: 0x0010_1000, size: GOLDFISH_RTC_SIZE, irq: RTC_IRQ, fdtRank: 1, create: (c, at) => new GoldfishRtc(c.env.clock, c.irq, at.irq!, c.opts.rtcEpochNs) },
+  { base: 0x0200_0000, size: CLINT_SIZE, fdtRank: 5 + VIRTIO_SLOTS, create: (c) => new Clint(c.opts.harts, c.env.lines, c.env.clock) },
+  { base: 0x0c00_0000, size: PLIC_SIZE, fdtRank: 4 + VIRTIO_SLOTS, create: (c) => c.plic() },
+  { base: UART0_BASE, size: UART_SIZE, irq: UART0_IRQ, fdtRank: 2, create: (c, at) => new Uart16550(c.irq, at.irq!, c.opts.serial) },
   ...Array.from({ length: VIRTIO_SLOTS }, (_, n): BoardRow => ({
     base: VIRTIO_BASE + 0x1000 * n,
     size: VIRTIO_MMIO_SIZE,
     irq: VIRTIO_IRQ0 + n,
+    fdtRank: 4 + (VIRTIO_SLOTS - 1 - n), // the highest slot first
     create: (c, at) => {
       const drive = c.opts.drives?.[n];
       const blk = drive ? new VirtioBlk(drive, c.env.dma, `kwb-disk${n}`) : null;
@@ -143,11 +157,11 @@ export function buildVirtBoard(opts: VirtBoardOptions, env: BoardEnv): VirtBoard
   const getPlic = (): Plic => (plic ??= new Plic(opts.harts, env.lines));
   const irq: IrqLine = { setIrq: (s, l) => getPlic().setIrq(s, l) };
   const ctx: BuildContext = { opts, env, irq, plic: getPlic };
-  const placed: { at: Placement; device: DescribedDevice }[] = [];
+  const placed: { at: Placement; device: DescribedDevice; fdtRank: number }[] = [];
   for (const row of VIRT_TABLE) {
     const at: Placement = { base: row.base, size: row.size, irq: row.irq };
     const device = row.create(ctx, at);
-    if (device) placed.push({ at, device });
+    if (device) placed.push({ at, device, fdtRank: row.fdtRank });
   }
   const uart = placed.find((p) => p.device instanceof Uart16550)!.device as Uart16550;
 
@@ -163,12 +177,17 @@ export function buildVirtBoard(opts: VirtBoardOptions, env: BoardEnv): VirtBoard
     fdt,
     fdtAddress,
     uartReceive: (bytes) => uart.receive(bytes),
+    uartInputPending: () => uart.bufferedInput,
     resetDevices: () => { for (const p of placed) p.device.reset?.(); },
   };
 }
 
+/** QEMU's platform bus for dynamic sysbus devices: a window at 0x400_0000, empty here. */
+const PLATFORM_BUS_BASE = 0x0400_0000;
+const PLATFORM_BUS_SIZE = 0x0200_0000;
+
 /** The device tree of the board: fixed nodes here, one node per table device from the device. */
-function writeFdt(opts: VirtBoardOptions, placed: { at: Placement; device: DescribedDevice }[]): Uint8Array {
+function writeFdt(opts: VirtBoardOptions, placed: { at: Placement; device: DescribedDevice; fdtRank: number }[]): Uint8Array {
   const fdt = new FdtBuilder();
   const cpuPhandles = Array.from({ length: opts.harts }, () => fdt.allocPhandle());
   const intcPhandles = Array.from({ length: opts.harts }, () => fdt.allocPhandle());
@@ -189,13 +208,23 @@ function writeFdt(opts: VirtBoardOptions, placed: { at: Placement; device: Descr
   if (opts.bootargs !== undefined) fdt.str('bootargs', opts.bootargs);
   fdt.str('stdout-path', `/soc/serial@${UART0_BASE.toString(16)}`);
   if (opts.initrd) {
-    fdt.u32('linux,initrd-start', ...cells64(opts.initrd.start));
-    fdt.u32('linux,initrd-end', ...cells64(opts.initrd.end));
+    // One cell each, as QEMU 7.2 writes them, while the end fits (two beyond 4 GiB).
+    const cells = (v: number) => (opts.initrd!.end < 2 ** 32 ? [v] : cells64(v));
+    fdt.u32('linux,initrd-start', ...cells(opts.initrd.start));
+    fdt.u32('linux,initrd-end', ...cells(opts.initrd.end));
   }
   fdt.endNode();
 
   const test = placed.find((p) => p.device instanceof SifiveTest);
   if (test) (test.device as SifiveTest).writeSysconNodes(fdt, testPhandle);
+
+  fdt.beginNode(`platform-bus@${PLATFORM_BUS_BASE.toString(16)}`);
+  fdt.u32('interrupt-parent', plicPhandle);
+  fdt.u32('ranges', 0, 0, PLATFORM_BUS_BASE, PLATFORM_BUS_SIZE);
+  fdt.u32('#address-cells', 1);
+  fdt.u32('#size-cells', 1);
+  fdt.str('compatible', 'qemu,platform', 'simple-bus');
+  fdt.endNode();
 
   fdt.beginNode(`memory@${RAM_BASE.toString(16)}`);
   fdt.str('device_type', 'memory');
@@ -214,7 +243,9 @@ function writeFdt(opts: VirtBoardOptions, placed: { at: Placement; device: Descr
     fdt.str('status', 'okay');
     fdt.str('compatible', 'riscv');
     fdt.str('riscv,isa', RISCV_ISA);
-    fdt.str('mmu-type', 'riscv,sv39');
+    // What QEMU 7.2's virt says for its default hart, which (like ours) accepts Sv39, Sv48 and
+    // Sv57 in satp: Linux reads it as the largest mode to use, so both machines choose alike.
+    fdt.str('mmu-type', MMU_TYPE);
     fdt.beginNode('interrupt-controller');
     fdt.u32('#interrupt-cells', 1);
     fdt.empty('interrupt-controller');
@@ -223,6 +254,16 @@ function writeFdt(opts: VirtBoardOptions, placed: { at: Placement; device: Descr
     fdt.endNode();
     fdt.endNode();
   }
+  // Topology as QEMU gives it: one cluster, one core per hart.
+  fdt.beginNode('cpu-map');
+  fdt.beginNode('cluster0');
+  for (let h = 0; h < opts.harts; h++) {
+    fdt.beginNode(`core${h}`);
+    fdt.u32('cpu', cpuPhandles[h]);
+    fdt.endNode();
+  }
+  fdt.endNode();
+  fdt.endNode();
   fdt.endNode();
 
   fdt.beginNode('soc');
@@ -230,7 +271,7 @@ function writeFdt(opts: VirtBoardOptions, placed: { at: Placement; device: Descr
   fdt.u32('#size-cells', 2);
   fdt.str('compatible', 'simple-bus');
   fdt.empty('ranges');
-  for (const p of placed) p.device.writeFdt(fdt, p.at, ctx(p.device));
+  for (const p of [...placed].sort((a, b) => a.fdtRank - b.fdtRank)) p.device.writeFdt(fdt, p.at, ctx(p.device));
   fdt.endNode();
 
   fdt.endNode();

@@ -12,6 +12,16 @@ export const PAGE_SIZE = 1 << PAGE_SHIFT;
 export const PAGE_CODE = 1;
 export const PAGE_RESERVED = 2;
 export const PAGE_HOOK = 4;
+/** The translator (cpu/jit) holds compiled blocks of this page; FENCE.I leaves it set. */
+export const PAGE_JIT = 8;
+
+/** What the translator asks of the bus: to hear of every write into a page it compiled. */
+export interface CodeWatcher {
+  /** RAM page p (offset >>> 12) was written while PAGE_JIT was set. */
+  pageWritten(p: number): void;
+  /** RAM was reset wholesale. */
+  reset(): void;
+}
 
 /**
  * Instructions decoded from one physical page: 2048 half-word slots, interleaved so one
@@ -64,6 +74,8 @@ export class Bus implements DmaPort {
   /** Called after a store into a PAGE_HOOK page (HTIF tohost), with the RAM offset. */
   storeHook: ((ramOffset: number, size: number) => void) | undefined;
   private hookOffset = -1;
+  /** The translator, when one runs on this bus (see PAGE_JIT). */
+  codeWatcher: CodeWatcher | undefined;
 
   constructor(opts: BusOptions) {
     this.ramBase = opts.ramBase ?? RAM_BASE;
@@ -145,6 +157,7 @@ export class Bus implements DmaPort {
         const firstSlot = Math.max(lo - 2, 0) >> 1, lastSlot = (hi - 1) >> 1;
         this.decoded[p]!.code.fill(0, 2 * firstSlot, 2 * lastSlot + 2);
       }
+      if (f & PAGE_JIT) this.codeWatcher?.pageWritten(p);
       if (f & PAGE_RESERVED) this.breakReservations(off, size);
       if ((f & PAGE_HOOK) && this.storeHook && off < this.hookOffset + 8 && off + size > this.hookOffset) {
         this.storeHook(off, size);
@@ -271,6 +284,7 @@ export class Bus implements DmaPort {
   reset(): void {
     this.ram.fill(0);
     this.flushDecoded();
+    this.codeWatcher?.reset();
     this.reservation.fill(-1);
     for (const d of this.devices) d.device.reset?.();
   }

@@ -4,9 +4,11 @@
 // Int32Array; the ones with structure (mstatus, mip/mie, counters, fcsr) are computed.
 import { CSR, FS_SHIFT, MEDELEG_MASK, MIE_MASK, MISA_HI, MISA_LO, MPP_SHIFT, MS, MSTATUS_HI, MSTATUS_WMASK, SIP_MASK, SSTATUS_MASK } from './csr-numbers';
 import type { Hart } from './hart';
+import { levelsOf } from './mmu';
 
 const TWO32 = 4294967296;
 const STIP = 1 << 5;
+const SEIP = 1 << 9;
 
 /** Splits a signed 64-bit value held in a double into words. */
 export function hiOf(v: number): number { return Math.floor(v / TWO32) | 0; }
@@ -59,15 +61,14 @@ export class Csrs {
     return v;
   }
 
+  /** mip as CSRRS/CSRRC modify it: `lo` (the value read) with SEIP as software wrote it, without the PLIC's signal. */
+  mipRmwLow(lo: number): number {
+    return (lo & ~SEIP) | (this.mipSw & SEIP);
+  }
+
   /** WFI wakes when any interrupt is pending and enabled in mie, whatever the global enables. */
   interruptWaiting(): boolean {
     return (this.mipValue() & this.mie) !== 0;
-  }
-
-  tvecTarget(n: number, cause: number, interrupt: boolean): number {
-    const lo = this.store[2 * n], hi = this.store[2 * n + 1];
-    const base = toNumber(lo & ~3, hi);
-    return (lo & 3) === 1 && interrupt ? base + 4 * cause : base;
   }
 
   fsOff(): boolean { return (this.mstatus & MS.FS) === 0; }
@@ -199,8 +200,9 @@ export class Csrs {
         break;
       case CSR.mepc: case CSR.sepc: lo &= ~1; break;
       case CSR.satp: {
+        // WARL: a MODE the harts lack (Sv32's 1, the reserved ones, Sv64's 11) leaves satp as it was.
         const mode = hi >>> 28;
-        if (mode !== 0 && mode !== 8) return;
+        if (mode !== 0 && levelsOf(mode) === 0) return;
         // 16 ASID bits kept, as on QEMU; the TLB is not tagged by ASID, so every write flushes it
         s[2 * n] = lo; s[2 * n + 1] = hi;
         h.flushTlb();

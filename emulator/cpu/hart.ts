@@ -7,20 +7,44 @@ import { FpRegs } from './fpu/fpu';
 import { CSR, Cause, IRQ_PRIORITY, MPP_SHIFT, MS } from './csr-numbers';
 import { DECODER, EXEC, ILLEGAL_OP } from './instructions';
 import { expandCompressed } from './compressed';
-import { ACCESS_FETCH, ACCESS_LOAD, ACCESS_STORE, Tlb, walk } from './mmu';
-import { Csrs } from './csr';
+import { ACCESS_FETCH, ACCESS_LOAD, ACCESS_STORE, levelsOf, Tlb, walk } from './mmu';
+import { Csrs, hiOf, loOf } from './csr';
+
+/** A translator of guest code (cpu/jit): runs the fast loop's instructions in its place. */
+export interface HartTranslator {
+  /** As Hart.inner: runs until n reaches budget or yieldFlag is set; returns the new n. */
+  run(h: Hart, n: number, budget: number): number;
+}
 
 /** Thrown (never allocated per trap) to unwind from a faulting instruction to the loop. */
 export const TRAP_UNWIND = { unwind: 'trap' } as const;
 
 const TWO32 = 4294967296;
+/**
+ * Wide data addresses (Sv57's, beyond ±2^52) are held as numbers in one of two windows of
+ * 2^51 bytes, at the ends of the exact range of doubles where no plain address falls (those
+ * stay within ±(2^52 + 2^33)): WIN0_BASE + offset and WIN1_BASE + offset. Both bases are
+ * page aligned and leave a page of headroom below 2^53 for the slow paths' va + k.
+ */
+const WIN_SPAN = 2 ** 51;
+const WIN0_BASE = 2 ** 53 - WIN_SPAN - 4096;
+const WIN1_BASE = -(2 ** 53) + 4096;
+/** Plain addresses lie within ±PLAIN; window numbers (and va + k past a window's end) beyond. */
+const PLAIN = 2 ** 52 + 2 ** 34;
+/** No address has this window tag (tags are hi >> 19, within -4096..4095). */
+const NO_WINDOW = 0x10000;
 
 /** What the hart asks of the machine around it. */
 export interface HartEnv {
   /** mtime now, as this hart sees it. */
   timeNow(h: Hart): number;
-  /** A watched address was accessed (called only while watchpoints exist). */
-  watchAccess?(h: Hart, va: number, size: number, write: boolean): void;
+  /**
+   * An access of [va, va+size) is about to happen (called only while watchpoints exist, once
+   * the address has translated, before memory is touched; va as the hart holds it: h.vaWords
+   * gives the address). True: a watchpoint stops the hart before the access, as QEMU does (the
+   * instruction is abandoned without effect; pc stays on it).
+   */
+  watchAccess?(h: Hart, va: number, size: number, write: boolean): boolean;
 }
 
 export class Hart {
@@ -28,10 +52,17 @@ export class Hart {
   readonly x = new Int32Array(64);
   readonly f = new FpRegs();
   readonly csr: Csrs;
-  /** pc as a signed 64-bit value (exact for all addresses a fetch can succeed at). */
+  /**
+   * pc as a number, relative to pcHi: the pc is pcHi·2^32 + pc. pcHi is 0 (pc is the signed
+   * 64-bit value itself) except while the pc is beyond ±2^52, which only Sv57 can fetch from
+   * (a double is exact to 2^53): then pcHi is its high word and pc starts as its low word.
+   * Branches and jal move pc relative to the same pcHi; jumps through registers, trap entry,
+   * xRET and the debugger set both (setPcWords / jumpWords).
+   */
   pc = 0;
   /** Where the instruction being executed continues (pc + its length, or a jump target). */
   nextPc = 0;
+  pcHi = 0;
   priv = 3;
   /** Retired instructions of this hart. */
   instret = 0;
@@ -45,21 +76,40 @@ export class Hart {
   stopRequested = false;
   /** Breakpoints (virtual pcs); undefined when none, so the fast loop runs. */
   breakpoints: Set<number> | undefined;
+  /** Breakpoints beyond ±2^52 (Sv57): high word -> set of low words (unsigned). */
+  wideBreakpoints: Map<number, Set<number>> | undefined;
   /** Skip the breakpoint at the current pc once (resuming from it). */
   skipBreakpointOnce = false;
   breakpointHit = false;
+  /** A debugger's step that takes no interrupt (Target.step's noInterrupts); outside the hot loop. */
+  maskInterrupts = false;
   watchOn = false;
+  /** Watchpoints do not fire while instret equals this (resuming from a watchpoint stop). */
+  watchSkipInstret = -1;
   /** Same trap at the same pc with nothing retired in between, repeated: reported, not run forever. */
   faultLoop = false;
-  lastTrapPc = NaN;
+  /** The last synchronous trap: its pc, cause and tval (words). */
+  lastTrapPcLo = 0;
+  lastTrapPcHi = 0;
   lastTrapCause = -1;
   private lastTrapInstret = -1;
   private sameTrapCount = 0;
-  lastTrapTval = 0;
+  lastTrapTvalLo = 0;
+  lastTrapTvalHi = 0;
 
   // Result of 64-bit loads.
   vlo = 0;
   vhi = 0;
+  /** Words of a data address (vaWords). */
+  wlo = 0;
+  whi = 0;
+  /** The two windows of wide addresses: their high 13 bits (hi >> 19), and the one used last. */
+  private win0 = NO_WINDOW;
+  private win1 = NO_WINDOW;
+  private winLast = 0;
+  /** Words of a pc-relative value (pcWords). */
+  plo = 0;
+  phi = 0;
 
   // Memory.
   readonly bus: Bus;
@@ -71,7 +121,7 @@ export class Hart {
   private readonly pageFlags: Uint8Array;
 
   // Translation state.
-  /** Data accesses translate (effective privilege below M and satp in Sv39). */
+  /** Data accesses translate (effective privilege below M and satp in Sv39, Sv48 or Sv57). */
   dataVm = false;
   fetchVm = false;
   readonly tlbR = new Tlb();
@@ -80,11 +130,15 @@ export class Hart {
   /** TLB tags are vpn * 16 + context (privilege, SUM, MXR), see updateVm. */
   fetchCtx = 3;
   dataCtx = 3;
-  /** Virtual base of the page the fetch cache holds (NaN: none). */
-  private fBase = NaN;
+  /** Virtual base of the page the fetch cache holds (NaN: none); read by the translator. */
+  fBase = NaN;
   private fPage: DecodedPage | null = null;
-  private fCode: Int32Array | null = null;
-  private fOff = 0;
+  /** Decoded slots of the fetch page, null when it is not RAM (the boot ROM). */
+  fCode: Int32Array | null = null;
+  /** RAM offset of the fetch page. */
+  fOff = 0;
+  /** Translator used in place of the fast loop (undefined: the interpreter; see Machine's jit option). */
+  translator: HartTranslator | undefined;
   private slowInsn = 0;
 
   constructor(readonly id: number, bus: Bus, readonly env: HartEnv) {
@@ -108,13 +162,16 @@ export class Hart {
       this.yieldFlag = false;
       if (this.stopRequested || this.faultLoop || this.breakpointHit) break;
       if (this.waiting) {
-        if (!this.csr.interruptWaiting()) break;
+        if (this.maskInterrupts || !this.csr.interruptWaiting()) break;
         this.waiting = false;
       }
       const retired = this.instret;
       try {
-        this.takeInterrupt();
-        n = this.breakpoints === undefined && !this.watchOn ? this.inner(n, budget) : this.innerDebug(n, budget);
+        if (!this.maskInterrupts) this.takeInterrupt();
+        // Breakpoints or watchpoints set: every hart interprets (the translator never runs then).
+        n = this.breakpoints === undefined && !this.watchOn
+          ? (this.translator === undefined ? this.inner(n, budget) : this.translator.run(this, n, budget))
+          : this.innerDebug(n, budget);
       } catch (e) {
         if (e !== TRAP_UNWIND) throw e;
         // The trap unwound the loop and its count: each instruction it completed retired once,
@@ -126,7 +183,8 @@ export class Hart {
     return n;
   }
 
-  private inner(n: number, budget: number): number {
+  /** The interpreter's fast loop (also the translator's fallback, one instruction at a time). */
+  inner(n: number, budget: number): number {
     const x = this.x;
     const exec = EXEC;
     for (; n < budget && !this.yieldFlag; n++) {
@@ -158,7 +216,7 @@ export class Hart {
     const x = this.x;
     for (; n < budget && !this.yieldFlag; n++) {
       const pc = this.pc;
-      if (this.breakpoints !== undefined && this.breakpoints.has(pc)) {
+      if (this.breakpoints !== undefined && (this.pcHi === 0 ? this.breakpoints.has(pc) : this.atWideBreakpoint(pc))) {
         if (this.skipBreakpointOnce) this.skipBreakpointOnce = false;
         else { this.breakpointHit = true; this.yieldFlag = true; break; }
       }
@@ -189,7 +247,8 @@ export class Hart {
 
   /** RAM offset of an instruction fetch (a small integer: never boxed, see loadOff). */
   private fetchOff(va: number): number {
-    if (!this.fetchVm) return va - this.ramBase;
+    // (A pc beyond ±2^52 untranslated is a physical address where nothing is: NaN, a fault.)
+    if (!this.fetchVm) return this.pcHi === 0 ? va - this.ramBase : NaN;
     const vpn = Math.floor(va / 4096), k = vpn & 255;
     if (this.tlbX.tag[k] === vpn * 16 + this.fetchCtx) return this.tlbX.pa[k] - this.ramBase + (va & 4095);
     return walk(this, va, ACCESS_FETCH, true) - this.ramBase;
@@ -197,7 +256,8 @@ export class Hart {
 
   private fetchPa(va: number): number { return this.fetchOff(va) + this.ramBase; }
 
-  private refillFetch(pc: number): void {
+  /** Points the fetch cache at pc's page (may trap: fetch fault). */
+  refillFetch(pc: number): void {
     const off = this.fetchOff(pc);
     if (off >= 0 && off < this.ramSize) {
       const page = this.bus.decodedPage(off);
@@ -206,7 +266,7 @@ export class Hart {
     } else {
       this.fPage = null; this.fCode = null;
       // Not RAM: only the boot ROM is executable (fetching from a device would have side effects).
-      if (!this.inRom(off + this.ramBase)) this.trap(Cause.InsnAccess, pc);
+      if (!this.inRom(off + this.ramBase)) this.trapFetch(Cause.InsnAccess, pc);
     }
     this.fBase = pc - (pc & 4095);
   }
@@ -222,7 +282,7 @@ export class Hart {
     const pa = this.fetchPa(va);
     const off = pa - this.ramBase;
     if (off >= 0 && off + 2 <= this.ramSize) return this.ram16[off >> 1];
-    if (!this.inRom(pa)) this.trap(Cause.InsnAccess, va);
+    if (!this.inRom(pa)) this.trapFetch(Cause.InsnAccess, va);
     return this.bus.read(pa, 2);
   }
 
@@ -279,11 +339,11 @@ export class Hart {
    * SUM/MXR setting simply miss, so traps and returns need no flush).
    */
   updateVm(): void {
-    const sv39 = this.csr.satpMode() === 8;
+    const paging = levelsOf(this.csr.satpMode()) !== 0;
     const ms = this.csr.mstatus;
     const dataPriv = (ms & MS.MPRV) !== 0 ? (ms >> MPP_SHIFT) & 3 : this.priv;
-    this.fetchVm = sv39 && this.priv < 3;
-    this.dataVm = sv39 && dataPriv < 3;
+    this.fetchVm = paging && this.priv < 3;
+    this.dataVm = paging && dataPriv < 3;
     this.fetchCtx = this.priv;
     this.dataCtx = dataPriv | ((ms & MS.SUM) !== 0 ? 4 : 0) | ((ms & MS.MXR) !== 0 ? 8 : 0);
     this.fBase = NaN;
@@ -293,49 +353,117 @@ export class Hart {
 
   /** Raises a synchronous exception at the current instruction; never returns. */
   trap(cause: number, tval: number): never {
-    this.enterTrap(cause, false, tval, this.pc);
+    this.enterTrap(cause, false, loOf(tval), hiOf(tval));
     throw TRAP_UNWIND;
+  }
+
+  /** A data access fault at va (a data address as the hart holds it, see addr). */
+  trapData(cause: number, va: number): never {
+    this.vaWords(va);
+    return this.trapWords(cause, this.wlo, this.whi);
+  }
+
+  /** trap() with tval as words. */
+  trapWords(cause: number, tvalLo: number, tvalHi: number): never {
+    this.enterTrap(cause, false, tvalLo, tvalHi);
+    throw TRAP_UNWIND;
+  }
+
+  /** A fetch fault at va, a pc-like value relative to pcHi. */
+  private trapFetch(cause: number, va: number): never {
+    this.pcWords(va);
+    return this.trapWords(cause, this.plo, this.phi);
   }
 
   illegal(): never {
     let bits = 0;
     try { bits = this.fetchBits(this.pc); } catch (e) { if (e !== TRAP_UNWIND) throw e; }
-    this.enterTrap(Cause.Illegal, false, bits, this.pc);
+    this.enterTrap(Cause.Illegal, false, bits, 0);
     throw TRAP_UNWIND;
   }
 
-  /** Takes a trap: delegation, xEPC/xCAUSE/xTVAL, status stack, new pc and privilege. */
-  enterTrap(cause: number, interrupt: boolean, tval: number, epc: number): void {
+  /** Takes a trap at pc: delegation, xEPC/xCAUSE/xTVAL, status stack, new pc and privilege. */
+  enterTrap(cause: number, interrupt: boolean, tvalLo: number, tvalHi: number): void {
     const c = this.csr;
+    this.pcWords(this.pc);
+    const epcLo = this.plo, epcHi = this.phi;
     if (!interrupt) {
-      if (epc === this.lastTrapPc && cause === this.lastTrapCause && this.instret === this.lastTrapInstret) {
+      if (epcLo === this.lastTrapPcLo && epcHi === this.lastTrapPcHi && cause === this.lastTrapCause && this.instret === this.lastTrapInstret) {
         if (++this.sameTrapCount >= 16) { this.faultLoop = true; this.yieldFlag = true; }
       } else this.sameTrapCount = 0;
-      this.lastTrapPc = epc; this.lastTrapCause = cause; this.lastTrapInstret = this.instret;
-      this.lastTrapTval = tval;
+      this.lastTrapPcLo = epcLo; this.lastTrapPcHi = epcHi;
+      this.lastTrapCause = cause; this.lastTrapInstret = this.instret;
+      this.lastTrapTvalLo = tvalLo; this.lastTrapTvalHi = tvalHi;
     }
     const delegated = this.priv <= 1 && (((interrupt ? c.mideleg : c.medeleg) >>> cause) & 1) !== 0;
     let ms = c.mstatus;
-    let target: number;
+    let tvec: number;
     if (delegated) {
-      c.set(CSR.sepc, epc);
+      c.setPair(CSR.sepc, epcLo, epcHi);
       c.setPair(CSR.scause, cause, interrupt ? 0x80000000 | 0 : 0);
-      c.set(CSR.stval, tval);
+      c.setPair(CSR.stval, tvalLo, tvalHi);
       ms = (ms & ~(MS.SPP | MS.SPIE | MS.SIE)) | (this.priv << 8) | ((ms & MS.SIE) ? MS.SPIE : 0);
-      target = c.tvecTarget(CSR.stvec, cause, interrupt);
+      tvec = CSR.stvec;
       this.priv = 1;
     } else {
-      c.set(CSR.mepc, epc);
+      c.setPair(CSR.mepc, epcLo, epcHi);
       c.setPair(CSR.mcause, cause, interrupt ? 0x80000000 | 0 : 0);
-      c.set(CSR.mtval, tval);
+      c.setPair(CSR.mtval, tvalLo, tvalHi);
       ms = (ms & ~(MS.MPP | MS.MPIE | MS.MIE)) | (this.priv << MPP_SHIFT) | ((ms & MS.MIE) ? MS.MPIE : 0);
-      target = c.tvecTarget(CSR.mtvec, cause, interrupt);
+      tvec = CSR.mtvec;
       this.priv = 3;
     }
     c.mstatus = ms;
-    this.pc = this.nextPc = target;
+    // xtvec: BASE, plus 4·cause for an interrupt in vectored mode.
+    const tlo = c.store[2 * tvec], thi = c.store[2 * tvec + 1];
+    const base = tlo & ~3;
+    const lo = (tlo & 3) === 1 && interrupt ? (base + 4 * cause) | 0 : base;
+    this.setPcWords(lo, (lo >>> 0) < (base >>> 0) ? (thi + 1) | 0 : thi);
     this.waiting = false;
     this.updateVm();
+  }
+
+  // ---------------------------------------------------------------- pc words
+
+  /** The words of pcHi·2^32 + v (v: pc, nextPc or another pc-relative value) into plo/phi. */
+  pcWords(v: number): void {
+    const t = Math.floor(v / TWO32);
+    this.plo = (v - t * TWO32) | 0;
+    this.phi = (t + this.pcHi) | 0;
+  }
+
+  /** Sets pc and nextPc to hi:lo (trap entry, the debugger, reset). */
+  setPcWords(lo: number, hi: number): void {
+    this.jumpWords(lo, hi);
+    this.pc = this.nextPc;
+  }
+
+  /**
+   * The instruction continues at hi:lo (jumps through registers, xRET): sets nextPc, and pcHi
+   * (which must be the last thing an instruction changes: pc is still relative to the old one).
+   */
+  jumpWords(lo: number, hi: number): void {
+    let newHi: number;
+    if (((hi + 0x100000) >>> 21) === 0) { newHi = 0; this.nextPc = hi * TWO32 + (lo >>> 0); }
+    else { newHi = hi; this.nextPc = lo >>> 0; }
+    if (newHi !== this.pcHi) {
+      // Fetch translations and the decoded page are keyed by pc relative to pcHi.
+      this.pcHi = newHi;
+      this.tlbX.flush();
+      this.fBase = NaN;
+    }
+  }
+
+  /** Whether a breakpoint is set at pc (a wide pc: through wideBreakpoints). */
+  atBreakpoint(): boolean {
+    if (this.breakpoints === undefined) return false;
+    return this.pcHi === 0 ? this.breakpoints.has(this.pc) : this.atWideBreakpoint(this.pc);
+  }
+
+  private atWideBreakpoint(pc: number): boolean {
+    if (this.wideBreakpoints === undefined) return false;
+    this.pcWords(pc);
+    return this.wideBreakpoints.get(this.phi)?.has(this.plo >>> 0) ?? false;
   }
 
   /** Takes the highest-priority pending and enabled interrupt, if any. */
@@ -351,7 +479,7 @@ export class Hart {
       if ((pending & bit) === 0) continue;
       const toS = (c.mideleg & bit) !== 0;
       if (toS ? sEnabled : mEnabled) {
-        this.enterTrap(irq, true, 0, this.pc);
+        this.enterTrap(irq, true, 0, 0);
         return;
       }
     }
@@ -390,31 +518,31 @@ export class Hart {
   private storePa(va: number): number { return this.storeOff(va) + this.ramBase; }
 
   lbu(va: number): number {
-    if (this.watchOn) this.env.watchAccess?.(this, va, 1, false);
     const off = this.loadOff(va);
+    if (this.watchOn) this.watch(va, 1, false);
     if (off >= 0 && off < this.ramSize) return this.ram8[off];
     return this.loadSlow(va, off + this.ramBase, 1);
   }
 
   lhu(va: number): number {
-    if (this.watchOn) this.env.watchAccess?.(this, va, 2, false);
     const off = this.loadOff(va);
+    if (this.watchOn) this.watch(va, 2, false);
     if ((off & 1) === 0 && off >= 0 && off < this.ramSize) return this.ram16[off >> 1];
     return this.loadSlow(va, off + this.ramBase, 2);
   }
 
   /** 32-bit load, returned as a signed int32. */
   lw(va: number): number {
-    if (this.watchOn) this.env.watchAccess?.(this, va, 4, false);
     const off = this.loadOff(va);
+    if (this.watchOn) this.watch(va, 4, false);
     if ((off & 3) === 0 && off >= 0 && off < this.ramSize) return this.ram32[off >> 2];
     return this.loadSlow(va, off + this.ramBase, 4) | 0;
   }
 
   /** 64-bit load into vlo/vhi. */
   ld(va: number): void {
-    if (this.watchOn) this.env.watchAccess?.(this, va, 8, false);
     const off = this.loadOff(va);
+    if (this.watchOn) this.watch(va, 8, false);
     if ((off & 7) === 0 && off >= 0 && off < this.ramSize) {
       this.vlo = this.ram32[off >> 2]; this.vhi = this.ram32[(off >> 2) + 1];
       return;
@@ -426,9 +554,9 @@ export class Hart {
       return;
     }
     const lo = this.bus.read(pa, 4);
-    if (this.bus.fault) this.trap(Cause.LoadAccess, va);
+    if (this.bus.fault) this.trapData(Cause.LoadAccess, va);
     const hi = this.bus.read(pa + 4, 4);
-    if (this.bus.fault) this.trap(Cause.LoadAccess, va);
+    if (this.bus.fault) this.trapData(Cause.LoadAccess, va);
     this.vlo = lo | 0; this.vhi = hi | 0;
   }
 
@@ -440,19 +568,19 @@ export class Hart {
       for (let k = size - 1; k >= 0; k--) {
         const p = this.loadPa(va + k);
         const b = this.bus.read(p, 1);
-        if (this.bus.fault) this.trap(Cause.LoadAccess, va + k);
+        if (this.bus.fault) this.trapData(Cause.LoadAccess, va + k);
         v = v * 256 + b;
       }
       return v;
     }
     const v = this.bus.read(pa, size);
-    if (this.bus.fault) this.trap(Cause.LoadAccess, va);
+    if (this.bus.fault) this.trapData(Cause.LoadAccess, va);
     return v;
   }
 
   sb(va: number, v: number): void {
-    if (this.watchOn) this.env.watchAccess?.(this, va, 1, true);
     const off = this.storeOff(va);
+    if (this.watchOn) this.watch(va, 1, true);
     if (off >= 0 && off < this.ramSize) {
       this.ram8[off] = v;
       if (this.pageFlags[off >>> 12] !== 0) this.bus.afterStore(off, 1);
@@ -462,8 +590,8 @@ export class Hart {
   }
 
   sh(va: number, v: number): void {
-    if (this.watchOn) this.env.watchAccess?.(this, va, 2, true);
     const off = this.storeOff(va);
+    if (this.watchOn) this.watch(va, 2, true);
     if ((off & 1) === 0 && off >= 0 && off < this.ramSize) {
       this.ram16[off >> 1] = v;
       if (this.pageFlags[off >>> 12] !== 0) this.bus.afterStore(off, 2);
@@ -473,8 +601,8 @@ export class Hart {
   }
 
   sw(va: number, v: number): void {
-    if (this.watchOn) this.env.watchAccess?.(this, va, 4, true);
     const off = this.storeOff(va);
+    if (this.watchOn) this.watch(va, 4, true);
     if ((off & 3) === 0 && off >= 0 && off < this.ramSize) {
       this.ram32[off >> 2] = v;
       if (this.pageFlags[off >>> 12] !== 0) this.bus.afterStore(off, 4);
@@ -484,8 +612,8 @@ export class Hart {
   }
 
   sd(va: number, lo: number, hi: number): void {
-    if (this.watchOn) this.env.watchAccess?.(this, va, 8, true);
     const off = this.storeOff(va);
+    if (this.watchOn) this.watch(va, 8, true);
     if ((off & 7) === 0 && off >= 0 && off < this.ramSize) {
       this.ram32[off >> 2] = lo; this.ram32[(off >> 2) + 1] = hi;
       if (this.pageFlags[off >>> 12] !== 0) this.bus.afterStore(off, 8);
@@ -500,9 +628,9 @@ export class Hart {
       return;
     }
     this.bus.write(pa, 4, lo);
-    if (this.bus.fault) this.trap(Cause.StoreAccess, va);
+    if (this.bus.fault) this.trapData(Cause.StoreAccess, va);
     this.bus.write(pa + 4, 4, hi);
-    if (this.bus.fault) this.trap(Cause.StoreAccess, va);
+    if (this.bus.fault) this.trapData(Cause.StoreAccess, va);
     this.afterDeviceWrite(pa);
   }
 
@@ -512,12 +640,12 @@ export class Hart {
       for (let k = 0; k < size; k++) {
         const p = this.storePa(va + k);
         this.bus.write(p, 1, (v >>> (8 * k)) & 0xff);
-        if (this.bus.fault) this.trap(Cause.StoreAccess, va + k);
+        if (this.bus.fault) this.trapData(Cause.StoreAccess, va + k);
       }
       return;
     }
     this.bus.write(pa, size, v);
-    if (this.bus.fault) this.trap(Cause.StoreAccess, va);
+    if (this.bus.fault) this.trapData(Cause.StoreAccess, va);
     this.afterDeviceWrite(pa);
   }
 
@@ -528,10 +656,15 @@ export class Hart {
 
   /** Physical address for an AMO / LR / SC of `size` bytes (alignment and write permission checked). */
   amoAddress(va: number, size: number, isLoadReserved: boolean): number {
-    if ((va & (size - 1)) !== 0) this.trap(isLoadReserved ? Cause.LoadMisaligned : Cause.StoreMisaligned, va);
-    if (this.watchOn) this.env.watchAccess?.(this, va, size, !isLoadReserved);
-    if (!this.dataVm) return va;
-    return this.pa(va, isLoadReserved ? ACCESS_LOAD : ACCESS_STORE);
+    if ((va & (size - 1)) !== 0) this.trapData(isLoadReserved ? Cause.LoadMisaligned : Cause.StoreMisaligned, va);
+    const pa = this.dataVm ? this.pa(va, isLoadReserved ? ACCESS_LOAD : ACCESS_STORE) : va;
+    if (this.watchOn) this.watch(va, size, !isLoadReserved);
+    return pa;
+  }
+
+  /** A watchpoint on the access stops the hart before it: the instruction unwinds, pc stays. */
+  private watch(va: number, size: number, write: boolean): void {
+    if (this.instret !== this.watchSkipInstret && this.env.watchAccess?.(this, va, size, write)) throw TRAP_UNWIND;
   }
 
   /** 32-bit physical read for AMOs (fault = store/AMO access fault unless `load`). */
@@ -539,7 +672,7 @@ export class Hart {
     const off = pa - this.ramBase;
     if (off >= 0 && off < this.ramSize) return this.ram32[off >> 2];
     const v = this.bus.read(pa, 4);
-    if (this.bus.fault) this.trap(load ? Cause.LoadAccess : Cause.StoreAccess, va);
+    if (this.bus.fault) this.trapData(load ? Cause.LoadAccess : Cause.StoreAccess, va);
     return v | 0;
   }
 
@@ -551,14 +684,48 @@ export class Hart {
       return;
     }
     this.bus.write(pa, 4, v);
-    if (this.bus.fault) this.trap(Cause.StoreAccess, va);
+    if (this.bus.fault) this.trapData(Cause.StoreAccess, va);
   }
 
   // ---------------------------------------------------------------- helpers for instructions
 
-  /** rs1 + imm as a (signed) number: the effective address of a load or store. */
+  /**
+   * rs1 + imm, the effective address of a load, store or AMO, as a number: the signed value
+   * itself while the register is within ±2^52 (every Sv39 and Sv48 address, and M-mode's).
+   * Beyond, only Sv57 has addresses ("wide" ones), and a double cannot hold them: they are
+   * numbers in one of two windows (WIN0_BASE, WIN1_BASE), each standing for an aligned 2^51
+   * bytes of the address space, so the TLBs and every path below work on them unchanged;
+   * vaWords turns a number back into the address (walks, traps, watchpoints).
+   */
   addr(rs: number, imm: number): number {
-    return this.x[2 * rs + 1] * TWO32 + (this.x[2 * rs] >>> 0) + imm;
+    const hi = this.x[2 * rs + 1];
+    if (((hi + 0x100000) >>> 21) !== 0) return this.addrWide(this.x[2 * rs], hi, imm);
+    return hi * TWO32 + (this.x[2 * rs] >>> 0) + imm;
+  }
+
+  private addrWide(xlo: number, xhi: number, imm: number): number {
+    const lo = (xlo + imm) | 0;
+    const hi = (xhi + (imm >> 31) + ((lo >>> 0) < (xlo >>> 0) ? 1 : 0)) | 0;
+    if (((hi + 0x100000) >>> 21) === 0) return hi * TWO32 + (lo >>> 0);
+    const tag = hi >> 19;
+    const off = (hi & 0x7ffff) * TWO32 + (lo >>> 0);
+    if (tag === this.win0) { this.winLast = 0; return WIN0_BASE + off; }
+    if (tag === this.win1) { this.winLast = 1; return WIN1_BASE + off; }
+    // A third region: it takes the window used less recently, whose TLB entries go.
+    this.tlbR.flush(); this.tlbW.flush();
+    if (this.winLast === 1) { this.win0 = tag; this.winLast = 0; return WIN0_BASE + off; }
+    this.win1 = tag; this.winLast = 1;
+    return WIN1_BASE + off;
+  }
+
+  /** The words of the address a data-address number stands for (see addr), into wlo/whi. */
+  vaWords(va: number): void {
+    let off = va, tagHi = 0;
+    if (va >= WIN0_BASE) { off = va - WIN0_BASE; tagHi = this.win0 << 19; }
+    else if (va < -PLAIN) { off = va - WIN1_BASE; tagHi = this.win1 << 19; }
+    const t = Math.floor(off / TWO32);
+    this.wlo = (off - t * TWO32) | 0;
+    this.whi = (tagHi + t) | 0;
   }
 
   /** The privilege for data accesses (MPRV applied). */

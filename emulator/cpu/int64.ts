@@ -1,7 +1,7 @@
 // Exact 64-bit integer arithmetic on (lo, hi) pairs of int32s, without BigInt: the products and
 // quotients of the M extension. Results go into a shared scratch pair (R[0] = lo, R[1] = hi) so
 // nothing is allocated per instruction. Products use 16-bit limbs, whose partial products are
-// exact in doubles; division has an exact double fast path and a shift-subtract slow path.
+// exact in doubles; division is word-wise (see divu64).
 
 /** Result of the last operation: R[0] low word, R[1] high word. */
 export const R = new Int32Array(2);
@@ -88,30 +88,74 @@ function setFromDouble(v: number): void {
 }
 
 const Q = new Int32Array(4);
-/** Unsigned 64-bit division: quotient in Q[0..1], remainder in Q[2..3]; divisor non-zero. */
+/**
+ * Unsigned 64-bit division: quotient in Q[0..1], remainder in Q[2..3]; divisor non-zero.
+ * Word-wise, no BigInt, no loop over bits. Cases by the divisor's size:
+ * - both operands below 2^52: one double division (exact, see below);
+ * - divisor below 2^32: short division of the dividend's 32-bit high word, then two 16-bit
+ *   digits of the low word (every partial dividend stays below 2^48);
+ * - divisor at or above 2^63: the quotient is 0 or 1;
+ * - otherwise the quotient fits in 32 bits: a double estimate, off by at most one, corrected
+ *   against the exact 96-bit product of the estimate and the divisor.
+ * Math.floor(t / b) is the exact quotient of integers t, b whenever t + b < 2^53: a quotient
+ * just below an integer k is at least 1/b below it, more than the division's rounding error
+ * (at most k·2^-53).
+ */
 function divu64(alo: number, ahi: number, blo: number, bhi: number): void {
-  // Fast path: both below 2^52, exact in doubles.
-  if (ahi >>> 0 < 0x100000 && bhi >>> 0 < 0x100000) {
-    const a = (ahi >>> 0) * TWO32 + (alo >>> 0), b = (bhi >>> 0) * TWO32 + (blo >>> 0);
-    let q = Math.floor(a / b);
-    let r = a - q * b;
-    if (r < 0) { q--; r += b; } else if (r >= b) { q++; r -= b; }
+  const ah = ahi >>> 0, bh = bhi >>> 0;
+  if (ah < 0x100000 && bh < 0x100000) {
+    const a = ah * TWO32 + (alo >>> 0), b = bh * TWO32 + (blo >>> 0);
+    const q = Math.floor(a / b);
+    const r = a - q * b;
     setFromDouble(q); Q[0] = R[0]; Q[1] = R[1];
     setFromDouble(r); Q[2] = R[0]; Q[3] = R[1];
     return;
   }
-  // Restoring shift-subtract, one quotient bit per step.
-  let qlo = 0, qhi = 0, rlo = 0, rhi = 0;
-  for (let i = 63; i >= 0; i--) {
-    rhi = (rhi << 1) | (rlo >>> 31);
-    rlo = (rlo << 1) | (i >= 32 ? (ahi >>> (i - 32)) & 1 : (alo >>> i) & 1);
-    const ge = (rhi >>> 0) > (bhi >>> 0) || ((rhi >>> 0) === (bhi >>> 0) && (rlo >>> 0) >= (blo >>> 0));
-    if (ge) {
-      rlo = sub(rlo, rhi, blo, bhi); rhi = R[1];
-      if (i >= 32) qhi |= 1 << (i - 32); else qlo |= 1 << i;
-    }
+  if (bh === 0) {
+    const b = blo >>> 0, al = alo >>> 0;
+    const qh = Math.floor(ah / b);
+    let r = ah - qh * b;
+    let t = r * 65536 + (al >>> 16);
+    const q1 = Math.floor(t / b);
+    r = t - q1 * b;
+    t = r * 65536 + (al & 0xffff);
+    const q0 = Math.floor(t / b);
+    r = t - q0 * b;
+    Q[0] = (q1 * 65536 + q0) | 0; Q[1] = qh | 0; Q[2] = r | 0; Q[3] = 0;
+    return;
   }
-  Q[0] = qlo; Q[1] = qhi; Q[2] = rlo; Q[3] = rhi;
+  if (bh >= 0x80000000) {
+    const ge = ah > bh || (ah === bh && (alo >>> 0) >= (blo >>> 0));
+    Q[1] = 0;
+    if (ge) { Q[0] = 1; Q[2] = sub(alo, ahi, blo, bhi); Q[3] = R[1]; } else { Q[0] = 0; Q[2] = alo; Q[3] = ahi; }
+    return;
+  }
+  // 2^32 <= b < 2^63: quotient < 2^32. The double estimate errs by less than 2^-19.
+  let q = Math.floor((ah * TWO32 + (alo >>> 0)) / (bh * TWO32 + (blo >>> 0)));
+  if (q > 0xffffffff) q = 0xffffffff;
+  // P = q * b exactly, as three words p2:p1:p0.
+  let p0 = Math.imul(q, blo);
+  const c0 = mulhu32(q, blo) >>> 0;
+  const m = Math.imul(q, bhi) >>> 0;
+  let p1s = c0 + m;
+  let p2 = (mulhu32(q, bhi) >>> 0) + (p1s >= TWO32 ? 1 : 0);
+  let p1 = p1s >>> 0;
+  // Too big: one step down.
+  if (p2 !== 0 || p1 > ah || (p1 === ah && (p0 >>> 0) > (alo >>> 0))) {
+    q -= 1;
+    const l = (p0 - blo) | 0;
+    const borrow = (p0 >>> 0) < (blo >>> 0) ? 1 : 0;
+    p1s = p1 - bh - borrow;
+    if (p1s < 0) { p1s += TWO32; p2 -= 1; }
+    p0 = l; p1 = p1s;
+  }
+  // r = a - P (fits in 64 bits now); one step up if r >= b.
+  let rlo = sub(alo, ahi, p0, p1 | 0), rhi = R[1];
+  if ((rhi >>> 0) > bh || ((rhi >>> 0) === bh && (rlo >>> 0) >= (blo >>> 0))) {
+    q += 1;
+    rlo = sub(rlo, rhi, blo, bhi); rhi = R[1];
+  }
+  Q[0] = q | 0; Q[1] = 0; Q[2] = rlo; Q[3] = rhi;
 }
 
 function neg(lo: number, hi: number): number {

@@ -1,5 +1,6 @@
 // RV64I base integer instructions (unprivileged spec, chapters 2 and 4): each instruction's
 // semantics next to its encoding. Registers are (lo, hi) int32 pairs: x[2n], x[2n+1].
+import type { Hart } from './hart';
 import { def, enc, InsnDef, MASK_F3, MASK_F6, MASK_F7, MASK_OPCODE, fields } from './decode';
 
 // Module-local bindings for the hot path (see decode.ts `fields`).
@@ -37,27 +38,40 @@ function sra(x: Int32Array, d: number, lo: number, hi: number, sh: number): void
 /** Writes a 32-bit result sign-extended to 64 bits. */
 function setW(x: Int32Array, d: number, v: number): void { x[d] = v; x[d + 1] = v >> 31; }
 
-/** Writes the value of a double (a pc-relative result, exact signed 64-bit) to x[d]. */
+/** Writes the value of a double (an exact signed 64-bit value) to x[d]. */
 function setNum(x: Int32Array, d: number, v: number): void {
   const hi = Math.floor(v / 4294967296);
   x[d] = (v - hi * 4294967296) | 0; x[d + 1] = hi | 0;
 }
 
+/** Writes a pc-relative value (pc + offset, a link) to x[d]: the pc is relative to pcHi (hart.ts). */
+function setPcRel(h: Hart, d: number, v: number): void {
+  const hi = Math.floor(v / 4294967296);
+  const x = h.x;
+  x[d] = (v - hi * 4294967296) | 0; x[d + 1] = (hi + h.pcHi) | 0;
+}
+
 export const RV64I: InsnDef[] = [
   def('lui', enc(0x37), MASK_OPCODE, (h, i) => setW(h.x, 2 * rd(i), immU(i))),
-  def('auipc', enc(0x17), MASK_OPCODE, (h, i) => setNum(h.x, 2 * rd(i), h.pc + immU(i))),
+  def('auipc', enc(0x17), MASK_OPCODE, (h, i) => setPcRel(h, 2 * rd(i), h.pc + immU(i))),
   def('jal', enc(0x6f), MASK_OPCODE, (h, i) => {
     const link = h.nextPc;
     h.nextPc = h.pc + immJ(i);
-    setNum(h.x, 2 * rd(i), link);
+    setPcRel(h, 2 * rd(i), link);
   }),
   def('jalr', enc(0x67, 0), MASK_F3, (h, i) => {
     const x = h.x, s = 2 * rs1(i), imm = immI(i);
     const alo = x[s], lo = (alo + imm) | 0;
     const hi = (x[s + 1] + (imm >> 31) + ((lo >>> 0) < (alo >>> 0) ? 1 : 0)) | 0;
     const link = h.nextPc;
-    h.nextPc = hi * 4294967296 + ((lo & ~1) >>> 0);
-    setNum(x, 2 * rd(i), link);
+    if (h.pcHi === 0 && ((hi + 0x100000) >>> 21) === 0) {
+      // Both ends within ±2^52: plain numbers.
+      h.nextPc = hi * 4294967296 + ((lo & ~1) >>> 0);
+      setNum(x, 2 * rd(i), link);
+    } else {
+      setPcRel(h, 2 * rd(i), link);
+      h.jumpWords(lo & ~1, hi);
+    }
   }),
 
   def('beq', enc(BRANCH, 0), MASK_F3, (h, i) => { const x = h.x, a = 2 * rs1(i), b = 2 * rs2(i); if (x[a] === x[b] && x[a + 1] === x[b + 1]) h.nextPc = h.pc + immB(i); }),

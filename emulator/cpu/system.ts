@@ -8,7 +8,7 @@ import type { Hart } from './hart';
 
 // Module-local bindings for the hot path (see decode.ts `fields`).
 const { rd, rs1 } = fields;
-const { MPP_SHIFT, MS } = numbers;
+const { CSR, MPP_SHIFT, MS } = numbers;
 
 const SYSTEM = 0x73;
 const CSRRW = 1, CSRRS = 2, CSRRC = 3;
@@ -26,7 +26,11 @@ function csrOp(h: Hart, i: number, op: number, imm: boolean): void {
   const olo = c.rlo, ohi = c.rhi;
   if (writes) {
     let lo = slo, hi = shi;
-    if (op === CSRRS) { lo = olo | slo; hi = ohi | shi; } else if (op === CSRRC) { lo = olo & ~slo; hi = ohi & ~shi; }
+    // mip.SEIP reads as the software bit OR the PLIC's signal, but only the software bit takes
+    // part in CSRRS/CSRRC's read-modify-write (privileged spec, mip): firmware's csrs mip, SSIP
+    // while the PLIC asserts SEIP must not latch SEIP in the software bit.
+    const blo = n === CSR.mip ? c.mipRmwLow(olo) : olo;
+    if (op === CSRRS) { lo = blo | slo; hi = ohi | shi; } else if (op === CSRRC) { lo = blo & ~slo; hi = ohi & ~shi; }
     c.write(n, lo, hi);
   }
   h.x[d] = olo; h.x[d + 1] = ohi;
@@ -40,8 +44,8 @@ function mret(h: Hart): void {
   ms = (ms & ~(MS.MIE | MS.MPP)) | ((ms & MS.MPIE) ? MS.MIE : 0) | MS.MPIE;
   if (mpp !== 3) ms &= ~MS.MPRV;
   c.mstatus = ms;
-  h.nextPc = c.get(0x341);
   h.setPriv(mpp);
+  h.jumpWords(c.store[2 * CSR.mepc], c.store[2 * CSR.mepc + 1]);
   h.yieldFlag = true;
 }
 
@@ -52,14 +56,14 @@ function sret(h: Hart): void {
   const spp = (ms >> 8) & 1;
   ms = (ms & ~(MS.SIE | MS.SPP | MS.MPRV)) | ((ms & MS.SPIE) ? MS.SIE : 0) | MS.SPIE;
   c.mstatus = ms;
-  h.nextPc = c.get(0x141);
   h.setPriv(spp);
+  h.jumpWords(c.store[2 * CSR.sepc], c.store[2 * CSR.sepc + 1]);
   h.yieldFlag = true;
 }
 
 export const SYSTEM_INSNS: InsnDef[] = [
   def('ecall', 0x00000073, MASK_ALL, (h) => h.trap(Cause.EcallU + h.priv, 0)),
-  def('ebreak', 0x00100073, MASK_ALL, (h) => h.trap(Cause.Breakpoint, h.pc)),
+  def('ebreak', 0x00100073, MASK_ALL, (h) => h.trap(Cause.Breakpoint, 0)), // tval 0, as QEMU (the spec allows 0 or the pc)
   def('sret', 0x10200073, MASK_ALL, sret),
   def('mret', 0x30200073, MASK_ALL, mret),
   def('wfi', 0x10500073, MASK_ALL, (h) => {

@@ -29,6 +29,12 @@ export interface KernelImage {
   segments: KernelSegment[];
   symbols: Map<string, bigint>;
   kind: 'elf' | 'raw';
+  /**
+   * The lowest physical address of the image as the file gives it (an ELF's lowest PT_LOAD
+   * p_paddr, headers included, before any trimming to RAM; a raw Image's load address): what
+   * QEMU's loader returns for the kernel and places the initrd after.
+   */
+  lowAddress: number;
 }
 
 /** A physical RAM range the segments must fall in. */
@@ -135,6 +141,7 @@ function parseRaw(bytes: Uint8Array, name: string, loadAddress: number): KernelI
     segments: [{ paddr: loadAddress, data: bytes.slice(), memSize }],
     symbols: new Map(),
     kind: 'raw',
+    lowAddress: loadAddress,
   };
 }
 
@@ -221,7 +228,7 @@ function parseElf(bytes: Uint8Array, name: string): KernelImage {
   if (segments.length === 0) throw new ElfError(name, 'no loadable (PT_LOAD) segment');
   checkOverlaps(segments, name);
   const symbols = shnum > 0 && shoff !== 0 ? readSymbols(r, shoff, shentsize, shnum) : new Map<string, bigint>();
-  return { entry, segments, symbols, kind: 'elf' };
+  return { entry, segments, symbols, kind: 'elf', lowAddress: Math.min(...segments.map((s) => s.paddr)) };
 }
 
 function checkOverlaps(segments: KernelSegment[], name: string): void {

@@ -4,68 +4,75 @@
 // instructions and LR/SC reservations of the written range are dropped.
 import type { Bus } from '../bus/bus';
 import type { Hart } from '../cpu/hart';
-import { ACCESS_LOAD, ACCESS_STORE, translate, WalkMode } from '../cpu/mmu';
+import { ACCESS_LOAD, ACCESS_STORE, levelsOf, translate, WalkMode } from '../cpu/mmu';
 import { MS } from '../cpu/csr-numbers';
 import { AddressSpace, TargetError } from '../target';
-import { pcFromBig } from './registers';
 
 const hex = (v: number | bigint) => `0x${BigInt.asUintN(64, BigInt(v)).toString(16)}`;
 
-/** Maps a virtual address to physical, or returns -1. */
-type Mapper = (va: number, write: boolean) => number;
+/** Maps a virtual address to physical (a number: nothing is mapped above 2^53), or returns -1. */
+type Mapper = (va: bigint, write: boolean) => number;
+
+const identity: Mapper = (a) => Number(BigInt.asUintN(64, a));
 
 function mapperFor(bus: Bus, harts: Hart[], space: AddressSpace | undefined): Mapper {
-  if (!space || space.kind === 'physical') return (a) => a;
+  if (!space || space.kind === 'physical') return identity;
   let mode: WalkMode;
   if (space.kind === 'virtual') {
     const h = harts[space.hart];
     if (!h) throw new TargetError(`no hart ${space.hart}`, 'bad-hart');
-    if (!h.dataVm) return (a) => a;
+    if (!h.dataVm) return identity;
     const ms = h.csr.mstatus;
-    mode = { rootPpn: h.csr.satpPpn(), priv: h.dataPriv(), sum: (ms & MS.SUM) !== 0, mxr: (ms & MS.MXR) !== 0, updateAD: false };
+    mode = { rootPpn: h.csr.satpPpn(), levels: levelsOf(h.csr.satpMode()), priv: h.dataPriv(), sum: (ms & MS.SUM) !== 0, mxr: (ms & MS.MXR) !== 0, updateAD: false };
   } else {
     const satp = BigInt.asUintN(64, space.satp);
-    if (satp >> 60n === 0n) return (a) => a;
-    if (satp >> 60n !== 8n) throw new TargetError(`satp ${hex(satp)} is not Sv39 or bare`, 'unsupported');
-    mode = { rootPpn: Number(satp & ((1n << 44n) - 1n)), priv: 1, sum: true, mxr: false, updateAD: false };
+    const m = Number(satp >> 60n);
+    if (m === 0) return identity;
+    if (levelsOf(m) === 0) throw new TargetError(`satp ${hex(satp)} is not Sv39, Sv48, Sv57 or bare`, 'unsupported');
+    mode = { rootPpn: Number(satp & ((1n << 44n) - 1n)), levels: levelsOf(m), priv: 1, sum: true, mxr: false, updateAD: false };
   }
   return (va, write) => {
+    const lo = Number(va & 0xffffffffn) | 0, hi = Number((va >> 32n) & 0xffffffffn) | 0;
     // A debugger may read what the kernel could read; writes need no W permission either.
-    const pa = translate(bus, va, write ? ACCESS_STORE : ACCESS_LOAD, mode);
+    const pa = translate(bus, lo, hi, write ? ACCESS_STORE : ACCESS_LOAD, mode);
     if (pa >= 0 || !write) return pa;
-    return translate(bus, va, ACCESS_LOAD, mode);
+    return translate(bus, lo, hi, ACCESS_LOAD, mode);
   };
 }
 
 export function readMemory(bus: Bus, harts: Hart[], address: bigint, length: number, space?: AddressSpace): Uint8Array {
   const map = mapperFor(bus, harts, space);
   const out = new Uint8Array(length);
-  const base = pcFromBig(address);
-  let page = NaN, pageBase = 0;
-  for (let i = 0; i < length; i++) {
-    const va = base + i;
-    const vp = Math.floor(va / 4096);
-    if (vp !== page) { page = vp; const pa = map(vp * 4096, false); pageBase = pa; }
-    if (pageBase < 0) throw new TargetError(`address ${hex(address + BigInt(i))} is not mapped`, 'unmapped');
-    const pa = pageBase + (va - page * 4096);
-    const v = bus.read(pa, 1);
-    if (bus.fault) throw new TargetError(`address ${hex(address + BigInt(i))} is not mapped (physical ${hex(pa)})`, 'unmapped');
-    out[i] = v;
+  const base = BigInt.asUintN(64, address);
+  for (let i = 0; i < length;) {
+    // One translation per page; the bytes of the page by number.
+    const va = BigInt.asUintN(64, base + BigInt(i));
+    const inPage = Number(va & 0xfffn);
+    const n = Math.min(length - i, 4096 - inPage);
+    const pageBase = map(va - BigInt(inPage), false);
+    if (pageBase < 0) throw new TargetError(`address ${hex(va)} is not mapped`, 'unmapped');
+    for (let j = 0; j < n; j++) {
+      const pa = pageBase + inPage + j;
+      const v = bus.read(pa, 1);
+      if (bus.fault) throw new TargetError(`address ${hex(va + BigInt(j))} is not mapped (physical ${hex(pa)})`, 'unmapped');
+      out[i + j] = v;
+    }
+    i += n;
   }
   return out;
 }
 
 export function writeMemory(bus: Bus, harts: Hart[], address: bigint, data: Uint8Array, space?: AddressSpace): void {
   const map = mapperFor(bus, harts, space);
-  const base = pcFromBig(address);
+  const base = BigInt.asUintN(64, address);
   // Check everything first so a failed write changes nothing.
   const pas = new Float64Array(data.length);
   for (let i = 0; i < data.length; i++) {
-    const va = base + i;
+    const va = BigInt.asUintN(64, base + BigInt(i));
     const pa = map(va, true);
-    if (pa < 0) throw new TargetError(`address ${hex(address + BigInt(i))} is not mapped`, 'unmapped');
+    if (pa < 0) throw new TargetError(`address ${hex(va)} is not mapped`, 'unmapped');
     if (!bus.isRam(pa, 1) && !bus.devices.some((d) => pa >= d.base && pa < d.base + d.device.size) && !(pa >= bus.romBase && pa < bus.romBase + bus.rom.length)) {
-      throw new TargetError(`address ${hex(address + BigInt(i))} is not mapped (physical ${hex(pa)})`, 'unmapped');
+      throw new TargetError(`address ${hex(va)} is not mapped (physical ${hex(pa)})`, 'unmapped');
     }
     pas[i] = pa;
   }

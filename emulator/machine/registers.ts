@@ -11,19 +11,20 @@ function pair(lo: number, hi: number): bigint {
   return (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
 }
 
-/** Signed number for a pc-like value (exact for every fetchable address). */
-export function pcFromBig(v: bigint): number {
-  const s = BigInt.asIntN(64, v);
-  return Number(s);
-}
-
+/** A 64-bit value held in a number (exact below 2^53), as the debugger sees it. */
 export function pcToBig(pc: number): bigint {
   return pair(loOf(pc), hiOf(pc));
 }
 
+/** The hart's pc (hart.ts: a number relative to pcHi), or another value relative to it. */
+export function hartPc(h: Hart, v = h.pc): bigint {
+  h.pcWords(v);
+  return pair(h.plo, h.phi);
+}
+
 export function readRegister(h: Hart, reg: number): bigint {
   if (reg >= 0 && reg < 32) return pair(h.x[2 * reg], h.x[2 * reg + 1]);
-  if (reg === REG_PC) return pcToBig(h.pc);
+  if (reg === REG_PC) return hartPc(h);
   if (reg >= REG_F0 && reg < REG_F0 + 32) { const n = reg - REG_F0; return pair(h.f.i32[2 * n], h.f.i32[2 * n + 1]); }
   if (reg === REG_PRIV) return BigInt(h.priv);
   if (reg >= REG_CSR0 && reg < REG_CSR0 + 4096) {
@@ -39,7 +40,7 @@ export function writeRegister(h: Hart, reg: number, value: bigint): void {
   const v = value & MASK64;
   const lo = Number(v & 0xffffffffn) | 0, hi = Number(v >> 32n) | 0;
   if (reg >= 0 && reg < 32) { if (reg !== 0) { h.x[2 * reg] = lo; h.x[2 * reg + 1] = hi; } return; }
-  if (reg === REG_PC) { h.pc = h.nextPc = pcFromBig(v); h.flushFetch(); return; }
+  if (reg === REG_PC) { h.setPcWords(lo, hi); h.flushFetch(); return; }
   if (reg >= REG_F0 && reg < REG_F0 + 32) { const n = reg - REG_F0; h.f.i32[2 * n] = lo; h.f.i32[2 * n + 1] = hi; return; }
   if (reg === REG_PRIV) {
     const p = Number(v);

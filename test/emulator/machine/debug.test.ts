@@ -28,19 +28,46 @@ describe('emulator/machine: debugging', () => {
     assert.equal(e?.reason.kind, 'poweroff');
   });
 
-  it('write and read watchpoints stop with the data address', async () => {
+  it('write and read watchpoints stop before the access, at the accessing instruction, with the data address', async () => {
     const { m, sym } = machineFor('debug.S');
     await m.addWatchpoint(sym('watched'), 8, 'write');
     let e = m.runUntilStop(1_000_000);
+    // As QEMU's stub reports it: the store has not happened and pc is the store (gdb then
+    // steps it with its watchpoints out, and shows the new value at the next instruction).
     assert.deepEqual(e?.reason, { kind: 'watchpoint', hart: 0, pc: sym('store_watched'), watch: 'write', address: sym('watched') });
-    // the store has completed when the machine stops
+    assert.equal(await m.readRegister(0, REG_PC), sym('store_watched'));
+    assert.deepEqual([...await m.readMemory(sym('watched'), 4)], [0, 0, 0, 0]);
+    // Stepping from the stop runs the store once, without stopping at it again.
+    e = await m.step(0);
+    assert.deepEqual(e.reason, { kind: 'step', hart: 0, pc: sym('after_store_watched') });
     assert.deepEqual([...await m.readMemory(sym('watched'), 4)], [7, 0, 0, 0]);
     await m.removeWatchpoint(sym('watched'), 8, 'write');
     await m.addWatchpoint(sym('loaded') + 2n, 1, 'read');
     e = m.runUntilStop(1_000_000);
     assert.deepEqual(e?.reason, { kind: 'watchpoint', hart: 0, pc: sym('load_loaded'), watch: 'read', address: sym('loaded') + 2n });
+    const a2 = await m.readRegister(0, regX(12));
+    // Resuming from the stop runs the load (once) and goes on.
+    e = m.runUntilStop(3);
+    assert.equal(await m.readRegister(0, REG_PC), sym('step2'), 'three instructions: the load, step0, step1');
+    assert.notEqual(await m.readRegister(0, regX(12)), a2, 'the load ran');
     await m.removeWatchpoint(sym('loaded') + 2n, 1, 'read');
     assert.equal(m.runUntilStop(1_000_000)?.reason.kind, 'poweroff');
+  });
+
+  it('a hart that hits a breakpoint at once after every resume does not keep the others from running', async () => {
+    // As the gdb stub passes a breakpoint that is not gdb's (another process's hit): step the
+    // hart off it and resume. The other hart gets its turn first, and reaches the breakpoint too
+    // (it used to be the same hart every time, and the other never ran).
+    const { m, sym } = machineFor('both-loop.S', { smp: 2 });
+    await m.addBreakpoint(sym('loop'));
+    const harts: number[] = [];
+    for (let k = 0; k < 6; k++) {
+      const e = m.runUntilStop(1_000_000);
+      assert.ok(e?.reason.kind === 'breakpoint', String(e?.reason.kind));
+      harts.push(e.reason.hart);
+      await m.step(e.reason.hart);
+    }
+    assert.deepEqual(harts, [0, 1, 0, 1, 0, 1]);
   });
 
   it('single-steps one instruction at a time (4 and 2 bytes)', async () => {
@@ -112,5 +139,30 @@ describe('emulator/machine: debugging', () => {
     await assert.rejects(m.readMemory(0x0n, 4, { kind: 'physical' }), TargetError);
     // physical reads of the boot ROM work (reset vector)
     assert.equal((await m.readMemory(0x1000n, 4)).length, 4);
+  });
+});
+
+describe('emulator/machine: a debugger\'s step and pending interrupts', () => {
+  it('masks interrupts when asked (QEMU\'s single step), and takes them as a free run would otherwise', async () => {
+    for (const noInterrupts of [true, false]) {
+      const { m, sym } = machineFor('step-irq.S');
+      await m.addBreakpoint(sym('enable'));
+      assert.equal(m.runUntilStop(1000)?.reason.kind, 'breakpoint');
+      await m.removeBreakpoint(sym('enable'));
+      await m.step(0, { noInterrupts }); // csrsi: the timer interrupt is now pending and enabled
+      assert.equal(await m.readRegister(0, REG_PC), sym('after_enable'));
+      const e = await m.step(0, { noInterrupts });
+      const pc = await m.readRegister(0, REG_PC);
+      if (noInterrupts) {
+        assert.deepEqual(e.reason, { kind: 'step', hart: 0, pc: sym('second') });
+        assert.equal(await m.readRegister(0, regX(9)), 1n, 'the instruction at pc ran');
+        // the interrupt still waits and is taken by the next free run
+        await m.addBreakpoint(sym('handler'));
+        assert.deepEqual(m.runUntilStop(1000)?.reason, { kind: 'breakpoint', hart: 0, pc: sym('handler') });
+      } else {
+        assert.ok(pc >= sym('handler') && pc < sym('handler') + 16n, `plain step went to the handler (pc 0x${pc.toString(16)})`);
+        assert.equal(await m.readRegister(0, regX(9)), 0n);
+      }
+    }
   });
 });

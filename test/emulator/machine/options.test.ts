@@ -2,6 +2,8 @@
 import { strict as assert } from 'node:assert';
 import { Machine, MachineError } from '../../../emulator/machine';
 import { ElfError } from '../../../emulator/loader/elf';
+import { readFileSync } from 'node:fs';
+import { baremetalElf } from '../system/baremetal-program';
 
 describe('emulator/machine: options', () => {
   it('refuses a hart count outside 1..8', () => {
@@ -23,6 +25,23 @@ describe('emulator/machine: options', () => {
 
   it('refuses firmware larger than RAM', () => {
     assert.throws(() => new Machine({ memoryBytes: 1 << 20, firmware: new Uint8Array(2 << 20) }), (e: unknown) => e instanceof MachineError && /firmware/.test(e.message));
+  });
+
+  it('puts an initrd where QEMU does, names it in /chosen, and loads it again at reset', async () => {
+    const initrd = new Uint8Array(5000).map((_, i) => i & 0xff);
+    const m = new Machine({ kernel: new Uint8Array(readFileSync(baremetalElf())), memoryBytes: 64 << 20, initrd, initrdName: 'r.img' });
+    assert.equal(m.image!.lowAddress, 0x8000_0000);
+    assert.deepEqual(m.initrdAt, { start: 0x8200_0000, end: 0x8200_0000 + 5000 }, 'half of RAM above the kernel');
+    assert.deepEqual(await m.readMemory(0x8200_0000n, 5000, { kind: 'physical' }), initrd);
+    await m.writeMemory(0x8200_0000n, new Uint8Array(16), { kind: 'physical' });
+    m.reset();
+    assert.deepEqual(await m.readMemory(0x8200_0000n, 5000, { kind: 'physical' }), initrd);
+  });
+
+  it('refuses an initrd without a kernel, or one that does not fit', () => {
+    assert.throws(() => new Machine({ initrd: new Uint8Array(8), initrdName: 'r.img' }), (e: unknown) => e instanceof MachineError && /initrd 'r.img': an initrd needs a kernel/.test(e.message));
+    const kernel = new Uint8Array(readFileSync(baremetalElf()));
+    assert.throws(() => new Machine({ kernel, memoryBytes: 2 << 20, initrd: new Uint8Array(1 << 20), initrdName: 'r.img' }), (e: unknown) => e instanceof MachineError && /initrd 'r.img'/.test(e.message));
   });
 
   it('boots with no kernel at all: the harts start at the reset vector', async () => {

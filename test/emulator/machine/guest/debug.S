@@ -15,9 +15,11 @@ call_loop:
   li a1, 7
 store_watched:
   sw a1, 0(a0)
+after_store_watched:
   la a0, loaded
 load_loaded:
   lw a2, 0(a0)
+after_load_loaded:
   // straight-line code with a compressed instruction in the middle
 step0:
   addi a3, zero, 1

@@ -1,0 +1,237 @@
+// JavaScript source for one guest instruction inside a translated block. Every emitter
+// reproduces the interpreter's semantics (rv64i.ts and the other groups) on constant register
+// indexes; anything not written out here calls the interpreter's own executor (EXEC), with
+// pc, nextPc and instret set as the interpreter's loop would have them.
+//
+// Names the generated code may use (bound by block.ts): h (the Hart), x (h.x), pc0 (virtual
+// pc of the block's first instruction), n (steps before this pass), budget, I (h.instret at
+// the start of this pass), J (the translator: J.epoch changes when compiled code is
+// invalidated), E (J.epoch at entry), EXEC, LEN (instructions of one pass), the helpers of
+// runtime.ts (lt, ltu, sll, srl, sra, setNum), and for the memory fast paths RB and RS (RAM's
+// base and size), RAM8/RAM16/RAM32 (its views), PF (the bus's page flags) and BUS.
+
+/** What a block needs to know about one decoded instruction. */
+export interface Slot {
+  /** Byte offset from the block start, and length (2 or 4). */
+  off: number;
+  len: number;
+  /** Executor index (EXEC[k]) and the instruction word (compressed ones expanded). */
+  k: number;
+  insn: number;
+  name: string;
+}
+
+/** How an instruction ends: it falls through, or the block stops after it. */
+export interface Emitted {
+  code: string;
+  /** The block ends after this instruction (its code always leaves the function). */
+  ends: boolean;
+}
+
+const rd = (i: number) => (i >> 7) & 31;
+const rs1 = (i: number) => (i >> 15) & 31;
+const rs2 = (i: number) => (i >> 20) & 31;
+const immI = (i: number) => i >> 20;
+const immS = (i: number) => ((i >> 25) << 5) | ((i >> 7) & 31);
+const immB = (i: number) => ((i >> 31) << 12) | (((i >> 7) & 1) << 11) | (((i >> 25) & 0x3f) << 5) | (((i >> 8) & 0xf) << 1);
+const immU = (i: number) => i & ~0xfff;
+const immJ = (i: number) => ((i >> 31) << 20) | (((i >> 12) & 0xff) << 12) | (((i >> 20) & 1) << 11) | (((i >> 21) & 0x3ff) << 1);
+
+/** Leaves the block with pc = pc0 + off after `k` instructions of this pass. */
+export function exitAt(off: number, k: number): string {
+  return `{ h.pc = pc0 + ${off}; h.instret = I + ${k}; return n + ${k}; }`;
+}
+
+/** A jump back to the block's start after `k` instructions: another pass if the budget allows. */
+function backEdge(k: number): string {
+  return `{ n += ${k}; I += ${k}; if (n + LEN > budget || h.yieldFlag) { h.pc = pc0; h.instret = I; return n; } continue; }`;
+}
+
+/** pc and instret as the interpreter has them while this instruction executes. */
+function sync(s: Slot, i: number): string {
+  return `h.pc = pc0 + ${s.off}; h.instret = I + ${i}; `;
+}
+
+/** After a call that may touch memory or devices: leave if the hart must yield or code changed. */
+function check(s: Slot, i: number): string {
+  return ` if (h.yieldFlag || J.epoch !== E) ${exitAt(s.off + s.len, i + 1)}`;
+}
+
+/** The interpreter's executor for the instruction; the block ends at the pc it chose. */
+function callEnd(s: Slot, i: number): string {
+  return `${sync(s, i)}h.nextPc = pc0 + ${s.off + s.len}; EXEC[${s.k}](h, ${s.insn}); x[0] = 0; x[1] = 0; ` +
+    `h.pc = h.nextPc; h.instret = I + ${i + 1}; return n + ${i + 1};`;
+}
+
+/** Writes a 32-bit value expression sign-extended (nothing for x0). */
+function setW(d: number, v: string): string {
+  if (d === 0) return '';
+  return `{ const v = ${v}; x[${2 * d}] = v; x[${2 * d + 1}] = v >> 31; }`;
+}
+
+/** Writes the value of a pc-relative double expression (a link, auipc), as setPcRel with pcHi 0. */
+function setPcRel(d: number, v: string): string {
+  if (d === 0) return '';
+  return `setNum(x, ${2 * d}, ${v});`;
+}
+
+type Emitter = (s: Slot, i: number) => Emitted;
+const fall = (code: string): Emitted => ({ code, ends: false });
+
+function branch(cond: (a: number, b: number) => string): Emitter {
+  return (s, i) => {
+    const a = 2 * rs1(s.insn), b = 2 * rs2(s.insn), t = s.off + immB(s.insn);
+    return fall(`if (${cond(a, b)}) ${t === 0 ? backEdge(i + 1) : exitAt(t, i + 1)}`);
+  };
+}
+
+/** RAM offset of the data access at va through the TLB (NaN on a miss), as Hart.loadOff/storeOff. */
+function offsetOf(tlb: string): string {
+  return `let off = NaN; if (!h.dataVm) off = va - RB; else { const vpn = Math.floor(va / 4096), k = vpn & 255; ` +
+    `if (h.${tlb}.tag[k] === vpn * 16 + h.dataCtx) off = h.${tlb}.pa[k] - RB + (va & 4095); }`;
+}
+
+/** Load fast path: RAM through the typed arrays, anything else (miss, MMIO, misaligned) by the hart's method. */
+const LOADS: Record<string, { size: number; ram: string; method: string }> = {
+  lbu: { size: 1, ram: 'RAM8[off]', method: 'lbu' },
+  lhu: { size: 2, ram: 'RAM16[off >> 1]', method: 'lhu' },
+  lw: { size: 4, ram: 'RAM32[off >> 2]', method: 'lw' },
+};
+
+function load(kind: string, result: (d: number) => string): Emitter {
+  return (s, i) => {
+    const d = 2 * rd(s.insn);
+    const a = `const va = h.addr(${rs1(s.insn)}, ${immI(s.insn)}); ${offsetOf('tlbR')} `;
+    const inRam = (size: number) => `${size > 1 ? `(off & ${size - 1}) === 0 && ` : ''}off >= 0 && off < RS`;
+    let body: string;
+    if (kind === 'ld') {
+      body = `${a}let vlo, vhi; if (${inRam(8)}) { vlo = RAM32[off >> 2]; vhi = RAM32[(off >> 2) + 1]; } ` +
+        `else { h.ld(va); vlo = h.vlo; vhi = h.vhi; } ${d === 0 ? '' : result(d)}`;
+    } else {
+      const l = LOADS[kind];
+      body = `${a}const v = ${inRam(l.size)} ? ${l.ram} : h.${l.method}(va); ${d === 0 ? '' : result(d)}`;
+    }
+    return fall(`{ ${sync(s, i)}${body}${check(s, i)} }`);
+  };
+}
+
+const STORES: Record<string, { size: number; ram: string }> = {
+  sb: { size: 1, ram: 'RAM8[off] = v;' },
+  sh: { size: 2, ram: 'RAM16[off >> 1] = v;' },
+  sw: { size: 4, ram: 'RAM32[off >> 2] = v;' },
+  sd: { size: 8, ram: 'RAM32[off >> 2] = v; RAM32[(off >> 2) + 1] = vh;' },
+};
+
+/** Store fast path as Hart.sb..sd: RAM, then the bus's look at flagged pages (code, reservations, HTIF). */
+function store(kind: string): Emitter {
+  return (s, i) => {
+    const b = 2 * rs2(s.insn);
+    const st = STORES[kind];
+    const args = kind === 'sd' ? 'va, v, vh' : 'va, v';
+    const body = `const va = h.addr(${rs1(s.insn)}, ${immS(s.insn)}), v = x[${b}]${kind === 'sd' ? `, vh = x[${b + 1}]` : ''}; ${offsetOf('tlbW')} ` +
+      `if (${st.size > 1 ? `(off & ${st.size - 1}) === 0 && ` : ''}off >= 0 && off < RS) { ${st.ram} if (PF[off >>> 12] !== 0) BUS.afterStore(off, ${st.size}); } ` +
+      `else h.${kind}(${args});`;
+    return fall(`{ ${sync(s, i)}${body}${check(s, i)} }`);
+  };
+}
+
+/** A pure register operation: dst is 2*rd (never 0 here), a = 2*rs1, b = 2*rs2, m = immI. */
+function alu(body: (d: number, a: number, b: number, m: number, insn: number) => string): Emitter {
+  return (s) => {
+    const d = 2 * rd(s.insn);
+    if (d === 0) return fall('');
+    return fall(`{ ${body(d, 2 * rs1(s.insn), 2 * rs2(s.insn), immI(s.insn), s.insn)} }`);
+  };
+}
+
+const shamt = (insn: number) => (insn >> 20) & 63;
+
+const EMITTERS: Record<string, Emitter> = {
+  lui: (s) => fall(setW(rd(s.insn), String(immU(s.insn)))),
+  auipc: (s) => fall(setPcRel(rd(s.insn), `pc0 + ${s.off + immU(s.insn)}`)),
+  jal: (s, i) => {
+    const t = s.off + immJ(s.insn);
+    return { code: `${setPcRel(rd(s.insn), `pc0 + ${s.off + s.len}`)} ${t === 0 ? backEdge(i + 1) : exitAt(t, i + 1)}`, ends: true };
+  },
+  jalr: (s, i) => {
+    const a = 2 * rs1(s.insn), m = immI(s.insn), d = rd(s.insn);
+    const code = `{ const alo = x[${a}], lo = (alo + ${m}) | 0; ` +
+      `const hi = (x[${a + 1}] + ${m >> 31} + ((lo >>> 0) < (alo >>> 0) ? 1 : 0)) | 0; ` +
+      `if (((hi + 0x100000) >>> 21) === 0) { const t = hi * 4294967296 + ((lo & ~1) >>> 0); ` +
+      `${setPcRel(d, `pc0 + ${s.off + s.len}`)} h.pc = t; h.instret = I + ${i + 1}; return n + ${i + 1}; } ` +
+      `${callEnd(s, i)} }`;
+    return { code, ends: true };
+  },
+
+  beq: branch((a, b) => `x[${a}] === x[${b}] && x[${a + 1}] === x[${b + 1}]`),
+  bne: branch((a, b) => `x[${a}] !== x[${b}] || x[${a + 1}] !== x[${b + 1}]`),
+  blt: branch((a, b) => `lt(x[${a + 1}], x[${a}], x[${b + 1}], x[${b}])`),
+  bge: branch((a, b) => `!lt(x[${a + 1}], x[${a}], x[${b + 1}], x[${b}])`),
+  bltu: branch((a, b) => `ltu(x[${a + 1}], x[${a}], x[${b + 1}], x[${b}])`),
+  bgeu: branch((a, b) => `!ltu(x[${a + 1}], x[${a}], x[${b + 1}], x[${b}])`),
+
+  lb: load('lbu', (d) => `const w = (v << 24) >> 24; x[${d}] = w; x[${d + 1}] = w >> 31;`),
+  lh: load('lhu', (d) => `const w = (v << 16) >> 16; x[${d}] = w; x[${d + 1}] = w >> 31;`),
+  lw: load('lw', (d) => `x[${d}] = v; x[${d + 1}] = v >> 31;`),
+  ld: load('ld', (d) => `x[${d}] = vlo; x[${d + 1}] = vhi;`),
+  lbu: load('lbu', (d) => `x[${d}] = v; x[${d + 1}] = 0;`),
+  lhu: load('lhu', (d) => `x[${d}] = v; x[${d + 1}] = 0;`),
+  lwu: load('lw', (d) => `x[${d}] = v; x[${d + 1}] = 0;`),
+  sb: store('sb'),
+  sh: store('sh'),
+  sw: store('sw'),
+  sd: store('sd'),
+
+  addi: alu((d, a, _b, m) => `const al = x[${a}], l = (al + ${m}) | 0; x[${d + 1}] = (x[${a + 1}] + ${m >> 31} + ((l >>> 0) < (al >>> 0) ? 1 : 0)) | 0; x[${d}] = l;`),
+  slti: alu((d, a, _b, m) => `x[${d}] = lt(x[${a + 1}], x[${a}], ${m >> 31}, ${m}) ? 1 : 0; x[${d + 1}] = 0;`),
+  sltiu: alu((d, a, _b, m) => `x[${d}] = ltu(x[${a + 1}], x[${a}], ${m >> 31}, ${m}) ? 1 : 0; x[${d + 1}] = 0;`),
+  xori: alu((d, a, _b, m) => `x[${d}] = x[${a}] ^ ${m}; x[${d + 1}] = x[${a + 1}] ^ ${m >> 31};`),
+  ori: alu((d, a, _b, m) => `x[${d}] = x[${a}] | ${m}; x[${d + 1}] = x[${a + 1}] | ${m >> 31};`),
+  andi: alu((d, a, _b, m) => `x[${d}] = x[${a}] & ${m}; x[${d + 1}] = x[${a + 1}] & ${m >> 31};`),
+  slli: alu((d, a, _b, _m, insn) => `sll(x, ${d}, x[${a}], x[${a + 1}], ${shamt(insn)});`),
+  srli: alu((d, a, _b, _m, insn) => `srl(x, ${d}, x[${a}], x[${a + 1}], ${shamt(insn)});`),
+  srai: alu((d, a, _b, _m, insn) => `sra(x, ${d}, x[${a}], x[${a + 1}], ${shamt(insn)});`),
+
+  add: alu((d, a, b) => `const al = x[${a}], l = (al + x[${b}]) | 0; x[${d + 1}] = (x[${a + 1}] + x[${b + 1}] + ((l >>> 0) < (al >>> 0) ? 1 : 0)) | 0; x[${d}] = l;`),
+  sub: alu((d, a, b) => `const al = x[${a}], bl = x[${b}], l = (al - bl) | 0; x[${d + 1}] = (x[${a + 1}] - x[${b + 1}] - ((al >>> 0) < (bl >>> 0) ? 1 : 0)) | 0; x[${d}] = l;`),
+  sll: alu((d, a, b) => `sll(x, ${d}, x[${a}], x[${a + 1}], x[${b}] & 63);`),
+  slt: alu((d, a, b) => `x[${d}] = lt(x[${a + 1}], x[${a}], x[${b + 1}], x[${b}]) ? 1 : 0; x[${d + 1}] = 0;`),
+  sltu: alu((d, a, b) => `x[${d}] = ltu(x[${a + 1}], x[${a}], x[${b + 1}], x[${b}]) ? 1 : 0; x[${d + 1}] = 0;`),
+  xor: alu((d, a, b) => `x[${d}] = x[${a}] ^ x[${b}]; x[${d + 1}] = x[${a + 1}] ^ x[${b + 1}];`),
+  srl: alu((d, a, b) => `srl(x, ${d}, x[${a}], x[${a + 1}], x[${b}] & 63);`),
+  sra: alu((d, a, b) => `sra(x, ${d}, x[${a}], x[${a + 1}], x[${b}] & 63);`),
+  or: alu((d, a, b) => `x[${d}] = x[${a}] | x[${b}]; x[${d + 1}] = x[${a + 1}] | x[${b + 1}];`),
+  and: alu((d, a, b) => `x[${d}] = x[${a}] & x[${b}]; x[${d + 1}] = x[${a + 1}] & x[${b + 1}];`),
+
+  addiw: alu((d, a, _b, m) => `const v = (x[${a}] + ${m}) | 0; x[${d}] = v; x[${d + 1}] = v >> 31;`),
+  slliw: alu((d, a, _b, _m, insn) => `const v = x[${a}] << ${(insn >> 20) & 31}; x[${d}] = v; x[${d + 1}] = v >> 31;`),
+  srliw: alu((d, a, _b, _m, insn) => `const v = (x[${a}] >>> ${(insn >> 20) & 31}) | 0; x[${d}] = v; x[${d + 1}] = v >> 31;`),
+  sraiw: alu((d, a, _b, _m, insn) => `const v = x[${a}] >> ${(insn >> 20) & 31}; x[${d}] = v; x[${d + 1}] = v >> 31;`),
+  addw: alu((d, a, b) => `const v = (x[${a}] + x[${b}]) | 0; x[${d}] = v; x[${d + 1}] = v >> 31;`),
+  subw: alu((d, a, b) => `const v = (x[${a}] - x[${b}]) | 0; x[${d}] = v; x[${d + 1}] = v >> 31;`),
+  sllw: alu((d, a, b) => `const v = x[${a}] << (x[${b}] & 31); x[${d}] = v; x[${d + 1}] = v >> 31;`),
+  srlw: alu((d, a, b) => `const v = (x[${a}] >>> (x[${b}] & 31)) | 0; x[${d}] = v; x[${d + 1}] = v >> 31;`),
+  sraw: alu((d, a, b) => `const v = x[${a}] >> (x[${b}] & 31); x[${d}] = v; x[${d + 1}] = v >> 31;`),
+  mulw: alu((d, a, b) => `const v = Math.imul(x[${a}], x[${b}]); x[${d}] = v; x[${d + 1}] = v >> 31;`),
+
+  fence: () => fall(''),
+};
+
+/** Register-only instructions run through their executor: no trap, no memory, no pc. */
+const PURE_CALLS = new Set(['mul', 'mulh', 'mulhsu', 'mulhu', 'div', 'divu', 'rem', 'remu', 'divw', 'divuw', 'remw', 'remuw']);
+/** Executors that may trap or touch memory but never change control flow or translation. */
+const MEMORY_CALLS = new Set([
+  'lr.w', 'lr.d', 'sc.w', 'sc.d', 'flw', 'fld', 'fsw', 'fsd', 'op-fp', 'fmadd', 'fmsub', 'fnmsub', 'fnmadd',
+]);
+
+/** The source of instruction number i of a pass. */
+export function emit(s: Slot, i: number): Emitted {
+  const e = EMITTERS[s.name];
+  if (e !== undefined) return e(s, i);
+  if (PURE_CALLS.has(s.name)) return fall(`EXEC[${s.k}](h, ${s.insn}); x[0] = 0; x[1] = 0;`);
+  if (MEMORY_CALLS.has(s.name) || s.name.startsWith('amo')) {
+    return fall(`{ ${sync(s, i)}EXEC[${s.k}](h, ${s.insn}); x[0] = 0; x[1] = 0;${check(s, i)} }`);
+  }
+  // System instructions, CSRs, fences with effects, illegal: run, then leave at the pc they chose.
+  return { code: callEnd(s, i), ends: true };
+}

@@ -1,0 +1,169 @@
+// The translator: runs in place of the hart's fast loop (Hart.translator). At each block
+// boundary it looks up the compiled block for the pc's RAM location; a location executed
+// HOT_THRESHOLD times gets one; everything else (cold code, the boot ROM, pcs beyond ±2^52,
+// the tail of a budget too short for a whole block, pages that keep rewriting themselves)
+// runs on the interpreter one instruction at a time, so both always agree.
+//
+// The code cache is keyed by RAM offset, not by virtual address: a block works at any
+// virtual address that maps its page (pc0 is a parameter). Any write into a page holding
+// blocks (a store by any hart, an AMO, a page-table A/D update, DMA, the debugger: everything
+// that goes through Bus.afterStore) drops that page's blocks and bumps `epoch`, which a
+// running block checks after each of its own stores, so code that rewrites the block it is
+// running leaves it at the next instruction. FENCE.I therefore has nothing to flush.
+import { PAGE_JIT, type Bus, type CodeWatcher } from '../../bus/bus';
+import type { Hart, HartTranslator } from '../hart';
+import { compile, scan, type BlockFn, type BlockHost } from './block';
+
+/** Executions of a location before it is compiled (at most 65535: heat is 16-bit). */
+export const HOT_THRESHOLD = 256;
+/**
+ * Bound of the code cache: at most MAX_BLOCKS blocks and MAX_INSNS translated instructions
+ * (about 150 bytes of source and 1 KiB of V8 code and metadata each: tens of MiB at most,
+ * small beside a guest's RAM, and more than a teaching kernel's or a benchmark's hot code).
+ * Reaching either flushes the whole cache (QEMU's policy for a full translation buffer).
+ */
+export const MAX_BLOCKS = 8192;
+export const MAX_INSNS = 65536;
+/** Invalidations of one page after which it is left to the interpreter (until the next flush). */
+export const MAX_PAGE_INVALIDATIONS = 32;
+
+const SLOTS = 2048;
+/** Instructions interpreted at once while the pc is beyond ±2^52 (pcHi set), where no block runs. */
+const WIDE_STRETCH = 256;
+
+/** Per RAM page: heat of each 2-byte slot, and its compiled blocks once any exist. */
+class JitPage {
+  readonly heat = new Uint16Array(SLOTS);
+  fns: (BlockFn | undefined)[] | undefined;
+  lens: Uint8Array | undefined;
+  blocks = 0;
+  insns = 0;
+  invalidations = 0;
+  /** Rewritten too often: interpreted until the next flush. */
+  noJit = false;
+}
+
+export interface TranslatorStats {
+  blocks: number;
+  insns: number;
+  compiled: number;
+  flushes: number;
+  invalidations: number;
+  /** Instructions run inside blocks and by the interpreter on the translator's behalf. */
+  blockSteps: number;
+  interpretedSteps: number;
+}
+
+export class Translator implements HartTranslator, CodeWatcher, BlockHost {
+  /** Changes whenever compiled code is dropped (running blocks check it after their stores). */
+  epoch = 0;
+  private pages: (JitPage | undefined)[];
+  private readonly jitPages: number[] = [];
+  private blocks = 0;
+  private insns = 0;
+  private readonly counters = { compiled: 0, flushes: 0, invalidations: 0, blockSteps: 0, interpretedSteps: 0 };
+  /** The bounds and threshold in force (tests lower them). */
+  hotThreshold = HOT_THRESHOLD;
+  maxBlocks = MAX_BLOCKS;
+  maxInsns = MAX_INSNS;
+  maxPageInvalidations = MAX_PAGE_INVALIDATIONS;
+  /** Tests: called after every block returns normally (the hart's state is at a block boundary). */
+  onBlockExit: ((h: Hart) => void) | undefined;
+
+  constructor(private readonly bus: Bus) {
+    this.pages = new Array(bus.ramSize >>> 12).fill(undefined);
+    bus.codeWatcher = this;
+  }
+
+  run(h: Hart, n: number, budget: number): number {
+    const x = h.x;
+    while (n < budget && !h.yieldFlag) {
+      const pc = h.pc;
+      if (h.pcHi === 0) {
+        const rel = pc - h.fBase;
+        if (!(rel >= 0 && rel < 4096)) h.refillFetch(pc);
+        if (h.fCode !== null) {
+          const off = h.fOff + (pc & 4095);
+          const p = off >>> 12;
+          let page = this.pages[p];
+          if (page === undefined) page = this.pages[p] = new JitPage();
+          const slot = (off & 4095) >> 1;
+          const fns = page.fns;
+          const fn = fns === undefined ? undefined : fns[slot];
+          if (fn !== undefined) {
+            if (n + page.lens![slot] <= budget) {
+              const before = n;
+              n = fn(h, x, pc, n, budget, this);
+              this.counters.blockSteps += n - before;
+              if (this.onBlockExit !== undefined) this.onBlockExit(h);
+              continue;
+            }
+          } else if (!page.noJit && ++page.heat[slot] >= this.hotThreshold) {
+            page.heat[slot] = 0;
+            if (this.translate(p, off)) continue;
+          }
+        }
+      } else {
+        // beyond ±2^52 (Sv57's kernel half): no blocks, so the interpreter runs a stretch at once
+        const before = n;
+        n = h.inner(n, Math.min(budget, n + WIDE_STRETCH));
+        this.counters.interpretedSteps += n - before;
+        continue;
+      }
+      n = h.inner(n, n + 1);
+      this.counters.interpretedSteps++;
+    }
+    return n;
+  }
+
+  /** Compiles the block at RAM offset off (in page p); false when nothing can be compiled there. */
+  private translate(p: number, off: number): boolean {
+    let slots = scan(this.bus.ram16, off);
+    if (slots.length === 0) return false; // a 32-bit instruction across the page end: interpreted
+    if (slots.length > this.maxInsns) slots = slots.slice(0, Math.max(1, this.maxInsns));
+    if (this.blocks + 1 > this.maxBlocks || this.insns + slots.length > this.maxInsns) this.flush();
+    const fn = compile(slots, this.bus);
+    let page = this.pages[p];
+    if (page === undefined) page = this.pages[p] = new JitPage();
+    if (page.fns === undefined) { page.fns = new Array(SLOTS).fill(undefined); page.lens = new Uint8Array(SLOTS); }
+    const slot = (off & 4095) >> 1;
+    page.fns[slot] = fn;
+    page.lens![slot] = slots.length;
+    page.blocks++; page.insns += slots.length;
+    this.blocks++; this.insns += slots.length;
+    this.counters.compiled++;
+    if ((this.bus.pageFlags[p] & PAGE_JIT) === 0) { this.bus.pageFlags[p] |= PAGE_JIT; this.jitPages.push(p); }
+    return true;
+  }
+
+  /** CodeWatcher: page p was written; its blocks go. */
+  pageWritten(p: number): void {
+    this.bus.pageFlags[p] &= ~PAGE_JIT;
+    const page = this.pages[p];
+    this.epoch++;
+    this.counters.invalidations++;
+    if (page === undefined) return;
+    this.blocks -= page.blocks; this.insns -= page.insns;
+    page.blocks = 0; page.insns = 0;
+    page.fns = undefined; page.lens = undefined;
+    page.heat.fill(0);
+    if (++page.invalidations >= this.maxPageInvalidations) page.noJit = true;
+  }
+
+  /** CodeWatcher: RAM was reset. */
+  reset(): void { this.flush(); }
+
+  /** Drops every block and all per-page state. */
+  flush(): void {
+    for (const p of this.jitPages) this.bus.pageFlags[p] &= ~PAGE_JIT;
+    this.jitPages.length = 0;
+    this.pages.fill(undefined);
+    this.blocks = 0; this.insns = 0;
+    this.epoch++;
+    this.counters.flushes++;
+  }
+
+  stats(): TranslatorStats {
+    return { blocks: this.blocks, insns: this.insns, ...this.counters };
+  }
+}
