@@ -124,6 +124,7 @@ export function decodeLatin1(b: Uint8Array, start: number, end: number): string 
   for (let i = start; i < end; i++) if (b[i] & 0x80) { ascii = false; break; }
   if (ascii) {
     let s = '';
+    if (end - start <= 32) { for (let i = start; i < end; i++) s += String.fromCharCode(b[i]); return s; } // names: no spread, no subarray
     for (let i = start; i < end; i += 4096) s += String.fromCharCode(...b.subarray(i, Math.min(end, i + 4096)));
     return s;
   }

@@ -13,19 +13,35 @@ import { Disassembler, Instruction } from './disasm/riscv';
 import { disassemblerOptionsFor, isaExtensions } from './disasm/symbolize';
 import { CallFrameInfo } from './dwarf/cfi';
 import { Frame, Unwinder, UnwindOptions } from './unwind';
-import { MemoryReader, RegisterSet } from './target';
+import { MemoryReader, MemoryWriter, RegisterSet } from './target';
 import { FrameContext, Variables } from './values/variables';
 import { FormatContext } from './values/format';
 import { ExpressionEvaluator } from './cexpr/evaluate';
+import { EvaluateResult, ValueApi, ValueOptions } from './cexpr/nodes';
+import { ValueNode } from './values/tree';
+import { Type } from './values/types';
+import { DW_AT } from './dwarf/constants';
+
+/** The address of a location expression that is just DW_OP_addr (a static variable). */
+function staticAddress(expr: Uint8Array): bigint | undefined {
+  if (expr.length !== 9 || expr[0] !== 0x03) return undefined;
+  let v = 0n;
+  for (let i = 8; i >= 1; i--) v = (v << 8n) | BigInt(expr[i]);
+  return v;
+}
 
 export { SymbolsError } from './errors';
 export type { Warning } from './errors';
 export type { ByteSource } from './bytes';
 export type { LineAt, InlineFrame, SymbolAt } from './symbolizer';
 export type { Instruction } from './disasm/riscv';
-export type { Frame, MachineFrame, UnwindOptions } from './unwind';
-export type { MemoryReader, RegisterSet } from './target';
+export type { Frame, MachineFrame, UnwindOptions, StopBreakpoint } from './unwind';
+export type { MemoryReader, MemoryWriter, RegisterSet } from './target';
 export type { FrameContext } from './values/variables';
+export type { Type, Member } from './values/types';
+export type { ValueNode } from './values/tree';
+export type { EvaluateResult, ValueOptions } from './cexpr/nodes';
+export { strip as stripType, sizeOf as sizeOfType, typeName } from './values/types';
 
 export interface OpenOptions {
   /** Name used in messages (a path, typically). */
@@ -80,6 +96,27 @@ export class SymbolFile {
   inlineFrames(pc: bigint): InlineFrame[] { return this.guard('inline frames', [], () => this.symbolizer?.inlineFrames(pc) ?? []); }
   addressesForLine(file: string, line: number): bigint[] { return this.guard('file:line lookup', [], () => this.symbolizer?.addressesForLine(file, line) ?? []); }
   afterPrologue(fn: string): bigint | undefined { return this.guard('prologue analysis', undefined, () => this.symbolizer?.afterPrologue(fn)); }
+  /** The innermost (possibly inlined) function at addr: what a `break FILE:LINE` or `break *ADDR` location there stands for (StopBreakpoint.function). */
+  locationFunction(addr: bigint): string | undefined { return this.guard('inline frames', undefined, () => this.symbolizer?.inlineFrames(addr)[0]?.function); }
+  /** The inlined calls that begin at pc, innermost first (the frames a stop at pc may hide; a stepper steps "into" them one by one). */
+  inlineEntriesAt(pc: bigint): string[] { return this.guard('inline frames', [], () => this.symbolizer?.inlineEntriesAt(pc).map((d) => this.dwarf?.nameOf(d) ?? '??') ?? []); }
+
+  /**
+   * Builds the name index (what the first lookup of a type or global by name otherwise waits
+   * for: ~1 s on a 58 MB vmlinux) in the background, in slices of work between which it awaits
+   * `yieldToHost()` (see Dwarf.prepareNameIndex); `onProgress(done, total)` counts units for
+   * progress events, `signal.aborted` cancels (a later lookup finishes the rest itself).
+   * Resolves true when the index is complete; never rejects.
+   */
+  async prepareIndex(opts: { sliceMs?: number; yieldToHost?: () => Promise<void>; onProgress?: (done: number, total: number) => void; signal?: { readonly aborted: boolean } } = {}): Promise<boolean> {
+    try {
+      if (!this.dwarf) return false;
+      return await this.dwarf.prepareNameIndex(opts);
+    } catch (e) {
+      this.warnings.caught('name index', e);
+      return false;
+    }
+  }
 
   /** The backtrace from a register snapshot, reading the stack through `mem` (never rejects). */
   async backtrace(start: RegisterSet, mem: MemoryReader, opts: UnwindOptions = {}): Promise<Frame[]> {
@@ -91,16 +128,14 @@ export class SymbolFile {
     }
   }
 
-  /** Register sets of every frame with their CFAs, for reading variables in any frame. */
+  /**
+   * Register sets of every real frame (machine frames and the tail-call frames between them)
+   * with their CFAs, for reading variables in any frame; frame 0 is outside the inlined calls
+   * it hides (see UnwindOptions). Each Frame of backtrace() carries its own context too.
+   */
   async frames(start: RegisterSet, mem: MemoryReader, opts: UnwindOptions = {}): Promise<FrameContext[]> {
     try {
-      const u = this.unwinder;
-      if (!u) return [];
-      const ms = await u.machineFrames(start, mem, opts);
-      const out: FrameContext[] = [];
-      for (let i = 0; i < ms.length; i++) out.push({ pc: ms[i].pc, regs: ms[i].regs, innermost: i === 0, cfa: await u.cfaOf(ms[i], i === 0, mem) });
-      for (let i = 0; i + 1 < out.length; i++) out[i].caller = out[i + 1];
-      return out;
+      return (await this.unwinder?.contexts(start, mem, opts))?.map((c) => c.context) ?? [];
     } catch (e) {
       this.warnings.caught('frames', e);
       return [];
@@ -126,18 +161,141 @@ export class SymbolFile {
   private exprEval?: ExpressionEvaluator;
 
   /**
-   * Evaluates a C expression in a frame and prints the result as gdb's `print` does; errors
-   * (unknown symbol, bad syntax, unreadable memory) come back as gdb-style messages.
+   * Evaluates a C expression in a frame and prints the result as gdb's `print` does (with
+   * `opts.format`, as `print/FMT`: x d u o t c a z f s); errors (unknown symbol, bad syntax,
+   * unreadable memory, an unknown format) come back as gdb-style messages.
    */
-  async printExpression(src: string, frame: FrameContext | undefined, mem: MemoryReader, readNamedRegister?: (name: string) => Promise<bigint | undefined>): Promise<{ ok: boolean; text: string }> {
+  async printExpression(src: string, frame: FrameContext | undefined, mem: MemoryReader, readNamedRegister?: (name: string) => Promise<bigint | undefined>, opts: ValueOptions = {}): Promise<{ ok: boolean; text: string }> {
     try {
-      if (!this.dwarf || !this.variables) return { ok: false, text: 'No symbol table is loaded.' };
-      this.exprEval ??= new ExpressionEvaluator(this.dwarf, this.variables);
-      const fmt: FormatContext = { symbolize: (a) => this.symbolText(a), readMemory: (a, n) => mem.readMemory(a, n) };
-      return { ok: true, text: await this.exprEval.print(src, { frame, mem, fmt, readNamedRegister }) };
+      const api = this.values();
+      if (!api) return { ok: false, text: 'No symbol table is loaded.' };
+      return { ok: true, text: await api.print(src, frame, mem, readNamedRegister, opts) };
     } catch (e) {
       if (e instanceof SymbolsErrorClass) return { ok: false, text: e.message };
       this.warnings.caught(`expression ${src}`, e);
+      return { ok: false, text: 'internal error' };
+    }
+  }
+
+  private values(): ValueApi | undefined {
+    if (!this.dwarf || !this.variables || !this.symbolizer) return undefined;
+    this.exprEval ??= new ExpressionEvaluator(this.dwarf, this.variables);
+    return (this.valueApi ??= new ValueApi(this.dwarf, this.symbolizer, this.variables, this.exprEval, (a) => this.symbolText(a), (w, e) => this.warnings.caught(w, e)));
+  }
+  private valueApi?: ValueApi;
+
+  /**
+   * The frame's arguments and locals as gdb's `info args` and `info locals` list them (innermost
+   * block first; a shadowed name appears once per declaration), as value nodes (never rejects).
+   */
+  async frameScopes(frame: FrameContext, mem: MemoryReader, opts: ValueOptions = {}): Promise<{ arguments: ValueNode[]; locals: ValueNode[] }> {
+    try {
+      return (await this.values()?.frameScopes(frame, mem, opts)) ?? { arguments: [], locals: [] };
+    } catch (e) {
+      this.warnings.caught('frame scopes', e);
+      return { arguments: [], locals: [] };
+    }
+  }
+
+  /** The globals and file statics defined in the unit holding the frame's pc, as value nodes. */
+  async globals(frame: FrameContext, mem: MemoryReader, opts: ValueOptions = {}): Promise<ValueNode[]> {
+    try {
+      return (await this.values()?.globals(frame, mem, opts)) ?? [];
+    } catch (e) {
+      this.warnings.caught('globals', e);
+      return [];
+    }
+  }
+
+  /** A C expression's value as a node with lazy children; errors are gdb's messages (never rejects). */
+  async evaluate(src: string, frame: FrameContext | undefined, mem: MemoryReader, readNamedRegister?: (name: string) => Promise<bigint | undefined>, opts: ValueOptions = {}): Promise<EvaluateResult> {
+    try {
+      const api = this.values();
+      if (!api) return { ok: false, text: 'No symbol table is loaded.' };
+      return await api.evaluate(src, frame, mem, readNamedRegister, opts);
+    } catch (e) {
+      if (e instanceof SymbolsErrorClass) return { ok: false, text: e.message };
+      this.warnings.caught(`expression ${src}`, e);
+      return { ok: false, text: 'internal error' };
+    }
+  }
+
+  /**
+   * gdb's `set var LHS = RHS`: the right side converted to the left's type as gdb does, written
+   * through `writer` (memory; registers of the innermost frame by DWARF number, after which
+   * `frame.regs` holds the new value); resolves with the left side's new value as a node, or
+   * gdb's message (not an lvalue, optimized out, Invalid cast., ...). Never rejects.
+   */
+  async assign(lhs: string, rhs: string, frame: FrameContext | undefined, mem: MemoryReader, writer: MemoryWriter, readNamedRegister?: (name: string) => Promise<bigint | undefined>, opts: ValueOptions = {}): Promise<EvaluateResult> {
+    try {
+      const api = this.values();
+      if (!api) return { ok: false, text: 'No symbol table is loaded.' };
+      return await api.assign(lhs, rhs, frame, mem, writer, readNamedRegister, opts);
+    } catch (e) {
+      if (e instanceof SymbolsErrorClass) return { ok: false, text: e.message };
+      this.warnings.caught(`assignment ${lhs} = ${rhs}`, e);
+      return { ok: false, text: 'internal error' };
+    }
+  }
+
+  /**
+   * A global or static variable by name: its address and type, read from DWARF without touching
+   * memory (awareness reads kernel tables through this). Undefined when unknown or not in memory.
+   */
+  globalVariable(name: string): { address: bigint; type: Type } | undefined {
+    return this.guard(`variable ${name}`, undefined, () => {
+      const v = this.variables;
+      const d = v?.lookup(name);
+      if (!v || !d) return undefined;
+      const type = v.typeOfVar(d);
+      const la = d.get(DW_AT.location);
+      let address: bigint | undefined;
+      if (la && (la.cls === 'exprloc' || la.cls === 'block')) address = staticAddress(la.v as Uint8Array);
+      address ??= this.symbolizer?.symbolAddress(name);
+      return address === undefined ? undefined : { address, type };
+    });
+  }
+
+  /**
+   * A type by its C name (`struct task`, `union x`, `enum task_state`, a typedef or base type);
+   * a struct only declared in one unit resolves to its definition elsewhere, as gdb does.
+   */
+  typeNamed(cname: string): Type | undefined {
+    return this.guard(`type ${cname}`, undefined, () => {
+      if (!this.dwarf || !this.variables) return undefined;
+      this.exprEval ??= new ExpressionEvaluator(this.dwarf, this.variables);
+      try { return this.exprEval.resolveType({ base: cname.trim().replace(/\s+/g, ' '), pointers: 0 }); } catch (e) {
+        if (e instanceof SymbolsErrorClass) return undefined;
+        throw e;
+      }
+    });
+  }
+
+  /**
+   * The type of a C expression (evaluated for its type only, as gdb's ptype/whatis: nothing is
+   * read), or of a type name (`struct task`, `u64 *`): `isType` says which. Errors are gdb's
+   * messages for the expression; never rejects.
+   */
+  async typeOf(src: string, frame: FrameContext | undefined, mem: MemoryReader, readNamedRegister?: (name: string) => Promise<bigint | undefined>): Promise<{ ok: true; type: Type; isType: boolean } | { ok: false; text: string }> {
+    try {
+      if (!this.dwarf || !this.variables) return { ok: false, text: 'No symbol table is loaded.  Use the "file" command.' };
+      this.exprEval ??= new ExpressionEvaluator(this.dwarf, this.variables);
+      const env = { frame, mem, fmt: { symbolize: (a: bigint) => this.symbolText(a), readMemory: (a: bigint, n: number) => mem.readMemory(a, n) }, readNamedRegister, typeOnly: true };
+      try {
+        return { ok: true, type: (await this.exprEval.evaluateLazy(src, env)).type, isType: false };
+      } catch (e) {
+        if (!(e instanceof SymbolsErrorClass)) throw e;
+        // a type name: the target of a pointer to it
+        try {
+          const p = (await this.exprEval.evaluateLazy(`(${src} *)0`, env)).type;
+          if (p.kind === 'pointer') return { ok: true, type: p.target(), isType: true };
+        } catch { /* not a type either: the expression's own error */ }
+        const tag = /^\s*(struct|union|enum)\s+([A-Za-z_]\w*)\s*$/.exec(src);
+        if (tag) return { ok: false, text: `No ${tag[1]} type named ${tag[2]}.` };
+        return { ok: false, text: e.message };
+      }
+    } catch (e) {
+      this.warnings.caught(`type of ${src}`, e);
       return { ok: false, text: 'internal error' };
     }
   }
@@ -147,7 +305,7 @@ export class SymbolFile {
     try {
       const v = this.variables;
       if (!v) return `No symbol "${name}" in current context.`;
-      const d = v.lookup(name, frame ? (frame.innermost ? frame.pc : frame.pc - 1n) : undefined);
+      const d = v.lookup(name, frame ? (frame.innermost ? frame.pc : frame.pc - 1n) : undefined, frame?.inlineDepth);
       if (!d) return `No symbol "${name}" in current context.`;
       const fmt: FormatContext = { symbolize: (a) => this.symbolText(a), readMemory: (a, n) => mem.readMemory(a, n) };
       return await v.print(d, frame, mem, fmt);

@@ -5,7 +5,7 @@ import { ElfFile, ElfSection, ElfSymbol, ET_REL, SHF_ALLOC, SHF_EXECINSTR, SHN_U
 import { DW_AT, DW_TAG } from './dwarf/constants';
 import { Dwarf } from './dwarf/dwarf';
 import { Die, Unit } from './dwarf/info';
-import { LineTable, lineFile } from './dwarf/line';
+import { LineTable, lineFile, normalizePath } from './dwarf/line';
 
 export interface LineEntry { address: bigint; file: string; line: number; column: number; isStmt: boolean; prologueEnd: boolean }
 export interface LineAt { file: string; line: number; column: number; address: bigint; end: bigint }
@@ -73,7 +73,7 @@ export class Symbolizer {
       const unitLow = u.ranges(root).reduce((m, [lo]) => (lo < m ? lo : m), 0xffffffffffffffffn);
       // the unit's primary file comes first, as in gdb
       if (unitName) {
-        const primary = t.files.find((f) => f.name === unitName || f.path.endsWith('/' + unitName));
+        const primary = t.files.find((f) => f.name === unitName || f.path.endsWith('/' + unitName) || f.path === normalizePath(unitName) || f.path.endsWith('/' + normalizePath(unitName)));
         if (primary) sub(primary.path);
       }
       for (const seq of t.sequences) {
@@ -303,9 +303,36 @@ export class Symbolizer {
     return frames;
   }
 
-  /** Whether a line-table file path matches what a user typed (full path or trailing components). */
+  /**
+   * The inlined calls that begin at pc, innermost first: the ones gdb may hide at a stop there
+   * (its skip_inline_frames). Walking out from the innermost block at pc (through lexical blocks),
+   * each inlined block counts while pc is its entry (the start of its first listed range) or
+   * pc - 1 lies outside it (a jump into a later range); the walk ends at the first inlined block
+   * that does not begin at pc, or at the function.
+   */
+  inlineEntriesAt(pc: bigint): Die[] {
+    const out: Die[] = [];
+    const chain = this.scopeChain(pc);
+    let before: Die[] | undefined;
+    for (const d of chain) {
+      if (d.tag === DW_TAG.subprogram) break;
+      if (d.tag !== DW_TAG.inlined_subroutine) continue;
+      const rs = d.unit.ranges(d);
+      if (!rs.length) break;
+      if (rs[0][0] !== pc) {
+        before ??= this.scopeChain(pc - 1n);
+        if (before.includes(d)) break;
+      }
+      out.push(d);
+    }
+    return out;
+  }
+
+  /** Whether a (normalised) line-table path is the file a user names, with or without `./` in it (a `..` is not resolved, as in gdb). */
   static fileMatches(path: string, want: string): boolean {
-    return path === want || path.endsWith('/' + want);
+    if (path === want || path.endsWith('/' + want)) return true;
+    const w = want.split('/').filter((c, i) => c !== '.' && (c !== '' || i === 0)).join('/');
+    return path === w || path.endsWith('/' + w);
   }
 
   /**
@@ -398,7 +425,8 @@ export class Symbolizer {
   }
 
   private elfByName?: Map<string, ElfSymbol[]>;
-  private elfSymbolsNamed(name: string): ElfSymbol[] {
+  /** ELF symbols (code and data, placed) named `name`, by address. */
+  elfSymbolsNamed(name: string): ElfSymbol[] {
     if (!this.elfByName) {
       this.elfByName = new Map();
       for (const s of this.symbolsSorted()) { const l = this.elfByName.get(s.name); if (l) l.push(s); else this.elfByName.set(s.name, [s]); }

@@ -7,6 +7,14 @@ export interface MemoryReader {
   readMemory(addr: bigint, size: number): Promise<Uint8Array | undefined>;
 }
 
+/** What an assignment (`set var`) needs to change a running target. */
+export interface MemoryWriter {
+  /** Writes bytes at a virtual address; rejects when they cannot be written. */
+  writeMemory(addr: bigint, bytes: Uint8Array): Promise<void>;
+  /** Writes a register of the innermost frame by DWARF number (x0-x31: 0-31, f0-f31: 32-63, CSRs: 4096 + number). */
+  writeRegister?(dwarfReg: number, value: bigint): Promise<void>;
+}
+
 /** Register values known for a frame (DWARF numbers), plus its pc. */
 export interface RegisterSet {
   pc: bigint;

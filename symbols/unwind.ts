@@ -1,17 +1,24 @@
 // Stack unwinding: CFI (.debug_frame, then .eh_frame) first; the RISC-V frame-pointer
 // convention (ra at fp-8, caller's fp at fp-16) and, for the innermost frame, the ra register
 // as fallbacks; a caller-supplied hook for trap frames (where an interrupted context's
-// registers were saved); and a clean stop at the bottom of a stack. Each machine frame is
-// expanded into its inlined frames, innermost first, as gdb's backtrace shows them.
+// registers were saved); and a clean stop at the bottom of a stack. Between a callee and its
+// caller, the frames of tail calls are reconstructed from call-site information (tailcall.ts).
+// Each frame is expanded into its inlined frames, innermost first, as gdb's backtrace shows
+// them; at the innermost pc, inlined calls that begin there are hidden as gdb hides them.
 import { CallFrameInfo } from './dwarf/cfi';
 import { evaluate, ExprContext } from './dwarf/expr';
 import { Symbolizer } from './symbolizer';
 import { DWARF_FP, DWARF_RA, DWARF_SP, leValue, MemoryReader, RegisterSet } from './target';
 import { WarningSink } from './errors';
+import { TailCalls } from './tailcall';
+import type { FrameContext } from './values/variables';
 
 export interface MachineFrame extends RegisterSet {
-  /** How this frame's registers were found. */
-  how: 'innermost' | 'cfi' | 'frame-pointer' | 'return-address' | 'trap';
+  /**
+   * How this frame's registers were found ('tail-call': a frame a tail call left off the stack,
+   * with its caller's registers and the tail-call site's return address as pc).
+   */
+  how: 'innermost' | 'cfi' | 'frame-pointer' | 'return-address' | 'trap' | 'tail-call';
   cfa?: bigint;
 }
 
@@ -23,7 +30,23 @@ export interface Frame {
   file?: string;
   line?: number;
   inlined: boolean;
+  /** A frame that a tail call left off the stack, reconstructed from DWARF call sites (gdb shows it the same way). */
+  tailCall?: boolean;
+  /** How many inlined calls at this pc the frame lies outside of (0: the innermost scope there). */
+  inlineDepth?: number;
   machine: MachineFrame;
+  /** For printVariable / printExpression in this frame: its registers, CFA, caller and scope (inlineDepth). */
+  context?: FrameContext;
+}
+
+/** A user breakpoint at the stop pc, described by the function its location was set for. */
+export interface StopBreakpoint {
+  /**
+   * gdb's location symbol: for `break FN` FN; for `break FILE:LINE`, `break *ADDR` and
+   * instruction breakpoints the innermost (possibly inlined) function at the location
+   * (SymbolFile.locationFunction); undefined when the location has no function.
+   */
+  function?: string;
 }
 
 export interface UnwindOptions {
@@ -33,27 +56,74 @@ export interface UnwindOptions {
    * save the interrupted registers): the interrupted context, or undefined if not a trap frame.
    */
   trapFrame?: (frame: MachineFrame, functionName: string | undefined) => Promise<RegisterSet | undefined>;
-  /** Stop after the frame of this function (gdb stops at main by default). */
+  /** Also stop after the frame of any of these functions. */
   stopAt?: string[];
+  /**
+   * Continue below `main` into the start-up code (gdb's `set backtrace past-main on`). By
+   * default, as gdb, the backtrace ends with main's frame.
+   */
+  pastMain?: boolean;
+  /**
+   * Why the target stopped, for frame 0 where inlined calls begin at pc (gdb's
+   * skip_inline_frames). By default (a pause, a signal, a line step, a breakpoint set on the
+   * outer function) they are hidden and frame 0 is the function that makes those calls, at the
+   * call's line; a user breakpoint at pc whose location is one of the inlined functions (or has
+   * no function) stops hiding at that function. `stepInstruction` (stepi) hides none.
+   * `inlineSkip` says exactly how many to hide (a stepper that steps "into" an inlined call
+   * without running, as gdb's step does, counts them down); it is clamped to the ones that begin at pc.
+   */
+  stopBreakpoints?: StopBreakpoint[];
+  stepInstruction?: boolean;
+  inlineSkip?: number;
+  /** Reconstruct frames of tail calls (default true, as gdb). */
+  tailCalls?: boolean;
 }
 
 export class Unwinder {
-  constructor(private readonly sym: Symbolizer, private readonly cfi: CallFrameInfo, private readonly warnings: WarningSink) {}
+  readonly tailCalls: TailCalls;
+  constructor(private readonly sym: Symbolizer, private readonly cfi: CallFrameInfo, private readonly warnings: WarningSink) {
+    this.tailCalls = new TailCalls(sym.dwarf, sym);
+  }
+
+  /** How many of the inlined calls that begin at pc frame 0 hides (see UnwindOptions). */
+  hiddenInlineFrames(pc: bigint, opts: UnwindOptions = {}): number {
+    try {
+      const entries = this.sym.inlineEntriesAt(pc);
+      if (opts.inlineSkip !== undefined) return Math.max(0, Math.min(entries.length, Math.floor(opts.inlineSkip)));
+      if (opts.stepInstruction) return 0;
+      let n = 0;
+      for (const d of entries) {
+        const name = this.sym.dwarf.nameOf(d);
+        if (opts.stopBreakpoints?.some((b) => b.function === undefined || b.function === name)) break;
+        n++;
+      }
+      return n;
+    } catch (e) {
+      this.warnings.caught('inline frames', e);
+      return 0;
+    }
+  }
 
   /** Machine frames from the innermost outwards. Never throws; stops at the first frame it cannot unwind. */
   async machineFrames(start: RegisterSet, mem: MemoryReader, opts: UnwindOptions = {}): Promise<MachineFrame[]> {
     const max = opts.maxFrames ?? 256;
     const frames: MachineFrame[] = [{ pc: start.pc, regs: new Map(start.regs), how: 'innermost' }];
+    const stopAt = opts.pastMain ? opts.stopAt ?? [] : [...(opts.stopAt ?? []), 'main'];
     try {
       while (frames.length < max) {
         const cur = frames[frames.length - 1];
         const name = this.sym.functionAt(frames.length === 1 ? cur.pc : cur.pc - 1n)?.name;
-        if (name && opts.stopAt?.includes(name)) break;
+        if (name && stopAt.includes(name)) break;
         const next = await this.caller(cur, frames.length === 1, mem, opts, name);
         if (!next || next.pc === 0n) break;
         const spNew = next.regs.get(DWARF_SP), spOld = cur.regs.get(DWARF_SP);
         if (next.pc === cur.pc && spNew === spOld) break; // no progress
-        if (!this.sym.functionAt(next.pc - 1n) && !this.sym.symbolAt(next.pc)) break; // left known code
+        if (!this.sym.functionAt(next.pc - 1n) && !this.sym.symbolAt(next.pc)) {
+          // Left known code. A caller the CFI described exactly (a trap entry's saved pc: the
+          // interrupted program) is still a frame, shown as `??` as gdb shows it; the walk ends there.
+          if (next.how === 'cfi') frames.push(next);
+          break;
+        }
         frames.push(next);
       }
     } catch (e) {
@@ -176,16 +246,45 @@ export class Unwinder {
     }
   }
 
-  /** The backtrace as gdb prints it: machine frames expanded into inlined frames. */
+  /**
+   * gdb's real frames: the machine frames with the tail-call frames between them, each as a
+   * context for reading values (frame 0 outside the inlined calls it hides; each context's
+   * caller is the next one, as gdb's entry values go through tail-call frames).
+   */
+  async contexts(start: RegisterSet, mem: MemoryReader, opts: UnwindOptions = {}): Promise<Array<{ machine: MachineFrame; context: FrameContext; tailCall: boolean }>> {
+    const machine = await this.machineFrames(start, mem, opts);
+    const out: Array<{ machine: MachineFrame; context: FrameContext; tailCall: boolean }> = [];
+    for (let i = 0; i < machine.length; i++) {
+      const m = machine[i];
+      out.push({ machine: m, tailCall: false, context: { pc: m.pc, regs: m.regs, innermost: i === 0, cfa: await this.cfaOf(m, i === 0, mem), inlineDepth: i === 0 ? this.hiddenInlineFrames(m.pc, opts) : 0 } });
+      const next = machine[i + 1];
+      if (!next || next.how !== 'cfi' || opts.tailCalls === false) continue;
+      let sites: ReturnType<TailCalls['framesBetween']> = [];
+      try { sites = this.tailCalls.framesBetween(i === 0 ? m.pc : m.pc - 1n, next.pc); } catch (e) { this.warnings.caught('tail-call frames', e); }
+      for (const s of sites) {
+        const tm: MachineFrame = { pc: s.pc, regs: next.regs, how: 'tail-call' };
+        out.push({ machine: tm, tailCall: true, context: { pc: s.pc, regs: next.regs, innermost: false, inlineDepth: 0 } });
+      }
+    }
+    for (let i = 0; i + 1 < out.length; i++) out[i].context.caller = out[i + 1].context;
+    return out;
+  }
+
+  /** The backtrace as gdb prints it: real frames (machine and tail-call) expanded into inlined frames. */
   async backtrace(start: RegisterSet, mem: MemoryReader, opts: UnwindOptions = {}): Promise<Frame[]> {
     const out: Frame[] = [];
-    const machine = await this.machineFrames(start, mem, opts);
-    machine.forEach((m, i) => {
+    const real = await this.contexts(start, mem, opts);
+    real.forEach(({ machine: m, context, tailCall }, i) => {
       const lookup = i === 0 ? m.pc : m.pc - 1n;
       let inl: ReturnType<Symbolizer['inlineFrames']> = [];
       try { inl = this.sym.inlineFrames(lookup); } catch (e) { this.warnings.caught('inline frames', e); }
       if (!inl.length) inl = [{ function: '??', inlined: false }];
-      for (const f of inl) out.push({ level: out.length, pc: m.pc, function: f.function, file: f.file, line: f.line, inlined: f.inlined, machine: m });
+      const skip = Math.min(context.inlineDepth ?? 0, inl.length - 1);
+      for (let j = skip; j < inl.length; j++) {
+        const f = inl[j];
+        const ctx: FrameContext = j === skip ? context : { ...context, inlineDepth: j };
+        out.push({ level: out.length, pc: m.pc, function: f.function, file: f.file, line: f.line, inlined: f.inlined, tailCall, inlineDepth: j, machine: m, context: ctx });
+      }
     });
     return out;
   }

@@ -12,6 +12,9 @@
 //   npx tsx bench/symbols/first-frame.ts [--fn NAME] [--boot IMAGE --stop FN] ELF [ELF...]
 //   (default: the teaching kernel guest/build/kernel.elf, --fn kernel_main); --keep-stop FILE
 //   keeps the captured stop, and `--measure FILE --fn NAME ELF` reruns one measurement on it.
+//   --global NAME / --type 'struct T' also time the first lookups by name after the backtrace
+//   (the name index built on demand), and again in another process after SymbolFile.prepareIndex
+//   built the index in the background (its time and the longest the event loop was held).
 // e.g. Linux built under /tmp with DEBUG_INFO (see symbols/README.md):
 //   npx tsx bench/symbols/first-frame.ts --fn start_kernel --boot /tmp/kbuild/out/arch/riscv/boot/Image --stop really_probe /tmp/kbuild/out/vmlinux
 import { spawn, spawnSync } from 'node:child_process';
@@ -53,6 +56,8 @@ function fileSource(path: string): ByteSource {
 }
 
 // ---- child: one cold measurement ----
+let lookupGlobal: string | undefined, lookupType: string | undefined, background = false;
+
 async function measure(path: string, snapPath: string | undefined, fn: string): Promise<void> {
   const rss0 = process.memoryUsage().rss;
   const t0 = process.hrtime.bigint();
@@ -80,9 +85,29 @@ async function measure(path: string, snapPath: string | undefined, fn: string): 
   const frames = await f.backtrace({ pc, regs }, mem);
   const tFirst = ms(t0);
   const rss = process.memoryUsage().rss;
+  // the first lookups by name: the name index built on demand, or (--background) in slices
+  // while a 1 ms timer measures how long the event loop is held at most
+  let lookup: Record<string, unknown> | undefined;
+  if (lookupGlobal || lookupType) {
+    let bg: Record<string, unknown> | undefined;
+    if (background) {
+      let last = performance.now(), maxStall = 0, ticks = 0;
+      const timer = setInterval(() => { const n = performance.now(); maxStall = Math.max(maxStall, n - last); last = n; ticks++; }, 1);
+      const b0 = process.hrtime.bigint();
+      const done = await f.prepareIndex({ yieldToHost: () => new Promise((r) => setImmediate(r)) });
+      bg = { backgroundIndexMs: ms(b0), maxEventLoopStallMs: maxStall, timerTicks: ticks, complete: done };
+      clearInterval(timer);
+    }
+    const l0 = process.hrtime.bigint();
+    const g = lookupGlobal ? f.globalVariable(lookupGlobal) : undefined;
+    const tGlobal = ms(l0);
+    const l1 = process.hrtime.bigint();
+    const ty = lookupType ? f.typeNamed(lookupType) : undefined;
+    lookup = { ...bg, globalMs: tGlobal, global: g ? '0x' + g.address.toString(16) : null, typeMs: ms(l1), type: ty?.kind ?? null };
+  }
   console.log(JSON.stringify({
-    openMs: tOpen, firstBacktraceMs: tFirst, rss, rssGrowth: rss - rss0,
-    frames: frames.map((x) => `${x.function} ${x.file ?? '??'}:${x.line ?? 0}`),
+    openMs: tOpen, firstBacktraceMs: tFirst, rss, rssGrowth: rss - rss0, lookup,
+    frames: frames.map((x) => `${x.function} ${x.file ?? '??'}:${x.line ?? 0}${x.tailCall ? ' [tail call]' : ''}`),
     unitsParsed: f.dwarf?.units.filter((u) => u.parsed).length, units: f.dwarf?.units.length, warnings: f.warningList.length,
   }));
 }
@@ -127,6 +152,9 @@ async function capture(elf: string, image: string, stop: string, out: string): P
 }
 
 async function main(): Promise<void> {
+  lookupGlobal = arg('--global'); lookupType = arg('--type');
+  const bgi = process.argv.indexOf('--background');
+  if (bgi >= 0) { background = true; process.argv.splice(bgi, 1); }
   const measureSnap = arg('--measure');
   const fn = arg('--fn') ?? 'kernel_main';
   const boot = arg('--boot'), stop = arg('--stop') ?? fn, keep = arg('--keep-stop');
@@ -141,11 +169,19 @@ async function main(): Promise<void> {
       if (boot) { snap = keep ?? join(dir, 'stop.json'); gdbBt = await capture(path, boot, stop, snap); }
       // ours, in a fresh process
       const c0 = process.hrtime.bigint();
-      const child = spawnSync(process.execPath, [...process.execArgv, __filename, '--measure', snap, '--fn', fn, path], { encoding: 'utf8', maxBuffer: 1 << 26 });
+      const lk = [...(lookupGlobal ? ['--global', lookupGlobal] : []), ...(lookupType ? ['--type', lookupType] : [])];
+      const child = spawnSync(process.execPath, [...process.execArgv, __filename, '--measure', snap, '--fn', fn, ...lk, path], { encoding: 'utf8', maxBuffer: 1 << 26 });
       const tChild = ms(c0); // the whole process: Node and tsx start-up included, like gdb's time
       const line = child.stdout.split('\n').find((l) => l.startsWith('{'));
       if (!line) { console.log(`${path}: measurement failed\n${child.stderr}`); continue; }
-      const ours = JSON.parse(line) as { openMs: number; firstBacktraceMs: number; rss: number; rssGrowth: number; frames: string[]; unitsParsed: number; units: number; warnings: number };
+      const ours = JSON.parse(line) as { openMs: number; firstBacktraceMs: number; rss: number; rssGrowth: number; frames: string[]; unitsParsed: number; units: number; warnings: number; lookup?: Record<string, unknown> };
+      // the same with the name index built in the background first (another fresh process)
+      let bgLookup: Record<string, unknown> | undefined;
+      if (lk.length) {
+        const c2 = spawnSync(process.execPath, [...process.execArgv, __filename, '--measure', snap, '--fn', fn, ...lk, '--background', path], { encoding: 'utf8', maxBuffer: 1 << 26 });
+        const l2 = c2.stdout.split('\n').find((l) => l.startsWith('{'));
+        bgLookup = l2 ? (JSON.parse(l2) as { lookup?: Record<string, unknown> }).lookup : { failed: c2.stderr.slice(0, 500) };
+      }
       // gdb, same file, same run
       const g0 = process.hrtime.bigint();
       const g = spawnSync('gdb-multiarch', ['-batch', '-nx', '-ex', `info line ${fn}`, path], { encoding: 'utf8' });
@@ -158,6 +194,8 @@ async function main(): Promise<void> {
       console.log(`ours: resident memory ${MiB(ours.rss)} MiB (node at start + ${MiB(ours.rssGrowth)} MiB)`);
       console.log(`gdb-multiarch -batch -ex 'info line ${fn}': ${tGdb.toFixed(0)} ms  ->  ${(g.stdout + g.stderr).trim().split('\n').pop()}`);
       console.log(`ratio ours/gdb: ${(ours.firstBacktraceMs / tGdb).toFixed(2)} (whole processes: ${(tChild / tGdb).toFixed(2)})`);
+      if (ours.lookup) console.log(`ours: first lookups by name after the backtrace, index built on demand: ${JSON.stringify(ours.lookup)}`);
+      if (bgLookup) console.log(`ours: index built in the background first (setImmediate between slices), then the lookups: ${JSON.stringify(bgLookup)}`);
       console.log('our backtrace:\n  ' + ours.frames.join('\n  '));
       if (gdbBt) console.log("gdb's backtrace at the same stop:\n  " + gdbBt.split('\n').join('\n  '));
     }

@@ -1,13 +1,15 @@
 // Evaluates parsed C expressions against the program's DWARF in a frame, reading memory and
-// registers through the target readers, with C's integer promotions and pointer arithmetic,
-// and prints results as gdb's `print` does.
+// registers through the target readers, with C's integer promotions, the usual arithmetic
+// conversions for float and double (computed as IEEE binary32/64, as gdb on its host), pointer
+// arithmetic, and prints results as gdb's `print` does.
 import { SymbolsError } from '../errors';
 import { DW_AT, DW_ATE, DW_TAG } from '../dwarf/constants';
 import { Dwarf } from '../dwarf/dwarf';
 import { Die } from '../dwarf/info';
 import { MemoryReader } from '../target';
 import { FormatContext, formatValue, le } from '../values/format';
-import { sizeOf, strip, Type, typeName, VOID } from '../values/types';
+import { FormatLetter, formatWithLetter } from '../values/format-letters';
+import { findMember, sizeOf, strip, Type, typeName, VOID } from '../values/types';
 import { FrameContext, MAX_VALUE_SIZE, toBytes, tooLarge, Variables } from '../values/variables';
 import { XREG } from '../disasm/riscv';
 import { Expr, parseExpression, TypeName } from './parse';
@@ -17,7 +19,18 @@ import { Expr, parseExpression, TypeName } from './parse';
  * through a pointer is lazy (no bytes read yet), as in gdb: `p->member` reads only the member,
  * and `&p->member` or `sizeof *p` read nothing.
  */
-export interface Value { type: Type; bytes: Uint8Array; address?: bigint; lazy?: boolean }
+export interface Value {
+  type: Type; bytes: Uint8Array; address?: bigint; lazy?: boolean; optimizedOut?: boolean;
+  /** Per byte, 1 where a value made of DW_OP_pieces is optimized out (the rest is available). */
+  unavailable?: Uint8Array;
+  /** Held in this DWARF register (a variable's location). */
+  register?: number;
+}
+
+/** The part of a mask for bytes off..off+n, when any of them is unavailable. */
+const subMask = (m: Uint8Array | undefined, off: number, n: number) => { const s = m?.subarray(off, off + n); return s && s.some((x) => x) ? s : undefined; };
+
+const OPTIMIZED_OUT = 'value has been optimized out';
 
 const base = (name: string, size: number, encoding: number): Type => ({ kind: 'base', name, size, encoding });
 const INT = base('int', 4, DW_ATE.signed), UINT = base('unsigned int', 4, DW_ATE.unsigned);
@@ -33,6 +46,31 @@ const BASE_TYPES: Record<string, Type> = {
 const ptrTo = (t: Type): Type => ({ kind: 'pointer', size: 8, target: () => t });
 const FUNC_PTR: Type = ptrTo({ kind: 'function', ret: VOID, params: [], varargs: false });
 const VOID_PTR = ptrTo(VOID);
+const FLOAT = BASE_TYPES.float, DOUBLE = BASE_TYPES.double;
+
+/** A floating value; `neg` keeps a NaN's sign, which a JS number cannot carry. */
+interface Flt { x: number; neg: boolean }
+
+const isFloat = (t: Type): boolean => { const s = strip(t); return s.kind === 'base' && s.encoding === DW_ATE.float && (s.size === 4 || s.size === 8); };
+
+/** IEEE bytes of x as a float or double; a NaN is a quiet NaN with the given sign (x86's default NaN when produced, as gdb's host makes it). */
+function floatBytes(size: number, f: Flt): Uint8Array {
+  const b = new Uint8Array(size);
+  const dv = new DataView(b.buffer);
+  if (Number.isNaN(f.x)) {
+    if (size === 4) dv.setUint32(0, (f.neg ? 0xffc00000 : 0x7fc00000) >>> 0, true);
+    else dv.setBigUint64(0, f.neg ? 0xfff8000000000000n : 0x7ff8000000000000n, true);
+  } else if (size === 4) dv.setFloat32(0, f.x, true);
+  else dv.setFloat64(0, f.x, true);
+  return b;
+}
+
+/** A float converted to an integer as gdb does on its host: truncated, clamped to 64 bits (NaN gives the minimum). */
+function floatToBig(x: number): bigint {
+  if (Number.isNaN(x) || x <= -9223372036854775808) return -(1n << 63n);
+  if (x >= 9223372036854775807) return (1n << 63n) - 1n;
+  return BigInt(Math.trunc(x));
+}
 
 export interface EvalEnv {
   frame?: FrameContext;
@@ -51,7 +89,36 @@ export class ExpressionEvaluator {
   isTypeName = (name: string): boolean => this.dwarf.nameEntries(name).some((e) => e.tag === DW_TAG.typedef || e.tag === DW_TAG.base_type);
 
   async evaluateText(src: string, env: EvalEnv): Promise<Value> {
-    return this.fetch(await this.eval(parseExpression(src, this.isTypeName), env), env);
+    return this.fetch(await this.evaluateLazy(src, env), env);
+  }
+
+  /** The value without reading a lazy aggregate's bytes (the value tree reads what it shows). */
+  async evaluateLazy(src: string, env: EvalEnv): Promise<Value> {
+    const e = parseExpression(src, this.isTypeName);
+    this.checkSymbols(e, env); // gdb resolves every name while parsing, before evaluating anything
+    return this.eval(e, env);
+  }
+
+  /** A parsed expression's value (lazy aggregates unread), for assignment's operands. */
+  evalParsed(e: Expr, env: EvalEnv): Promise<Value> { this.checkSymbols(e, env); return this.eval(e, env); }
+
+  /** "No symbol" for the first name that is neither a variable, an enumerator nor a function. */
+  checkSymbols(e: Expr, env: EvalEnv): void {
+    switch (e.k) {
+      case 'id': {
+        const pc = env.frame ? (env.frame.innermost ? env.frame.pc : env.frame.pc - 1n) : undefined;
+        if (this.vars.lookup(e.name, pc, env.frame?.inlineDepth) || this.enumerator(e.name) || this.functionNamed(e.name)) return;
+        throw new SymbolsError(`No symbol "${e.name}" in current context.`);
+      }
+      case 'member': return this.checkSymbols(e.obj, env);
+      case 'index': this.checkSymbols(e.obj, env); return this.checkSymbols(e.index, env);
+      case 'unary': case 'cast': case 'sizeof': return this.checkSymbols(e.e, env);
+      case 'binary': this.checkSymbols(e.l, env); return this.checkSymbols(e.r, env);
+    }
+  }
+
+  private functionNamed(name: string): Die | undefined {
+    return this.dwarf.byName(name, [DW_TAG.subprogram]).find((x) => x.unit.ranges(x).length);
   }
 
   /** The value with its bytes read, if it was lazy. */
@@ -64,16 +131,18 @@ export class ExpressionEvaluator {
     return { type: v.type, bytes: b, address: v.address };
   }
 
-  /** `print EXPR` text (without `$1 = `). */
-  async print(src: string, env: EvalEnv): Promise<string> {
+  /** `print EXPR` text (without `$1 = `); with a letter, `print/FMT EXPR`. */
+  async print(src: string, env: EvalEnv, letter?: FormatLetter): Promise<string> {
     const v = await this.evaluateText(src, env);
+    if (v.optimizedOut) return '<optimized out>';
     const s = strip(v.type);
     if (s.kind === 'function') {
       const a = v.address ?? 0n;
       const sym = env.fmt.symbolize(a);
       return `{${typeName(s)}} 0x${a.toString(16)}${sym ? ' ' + sym : ''}`;
     }
-    return formatValue(v.type, v.bytes, env.fmt, true, undefined, undefined, v.address);
+    if (letter) return formatWithLetter(letter, v.type, v.bytes, env.fmt, true, undefined, undefined, v.address, v.unavailable);
+    return formatValue(v.type, v.bytes, env.fmt, true, undefined, undefined, v.address, v.unavailable);
   }
 
   resolveType(tn: TypeName): Type {
@@ -103,19 +172,32 @@ export class ExpressionEvaluator {
 
   /** The value as an integer (signed or unsigned per its type). */
   toInt(v: Value): bigint {
+    if (v.optimizedOut || v.unavailable?.some((x) => x)) throw new SymbolsError(OPTIMIZED_OUT);
     const s = strip(v.type);
     const raw = le(v.bytes, 0, Math.min(8, v.bytes.length));
     if (s.kind === 'base') {
-      if (s.encoding === DW_ATE.float) {
-        const f = s.size === 4 ? new DataView(new Uint32Array([Number(raw)]).buffer).getFloat32(0, true) : new DataView(new BigUint64Array([raw]).buffer).getFloat64(0, true);
-        return BigInt(Math.trunc(f));
-      }
+      if (isFloat(s)) return floatToBig(this.toFloat(v).x);
       return s.encoding === DW_ATE.signed || s.encoding === DW_ATE.signed_char ? BigInt.asIntN(s.size * 8, raw) : raw;
     }
     if (s.kind === 'enum') return s.signed ? BigInt.asIntN(s.size * 8, raw) : raw;
     if (s.kind === 'array' && v.address !== undefined) return v.address; // arrays decay to pointers
     return raw;
   }
+
+  /** The value as a floating number (integers converted, as C's usual arithmetic conversions). */
+  toFloat(v: Value): Flt {
+    if (v.optimizedOut || v.unavailable?.some((x) => x)) throw new SymbolsError(OPTIMIZED_OUT);
+    if (!isFloat(v.type)) { const x = Number(this.toInt(v)); return { x, neg: x < 0 }; }
+    const dv = new DataView(v.bytes.buffer, v.bytes.byteOffset, v.bytes.byteLength);
+    if (sizeOf(v.type) === 4) { const x = dv.getFloat32(0, true); return { x, neg: (dv.getUint8(3) & 0x80) !== 0 }; }
+    const x = dv.getFloat64(0, true);
+    return { x, neg: (dv.getUint8(7) & 0x80) !== 0 };
+  }
+
+  private floatVal(t: Type, f: Flt): Value { return { type: t, bytes: floatBytes(sizeOf(t), sizeOf(t) === 4 ? { x: Math.fround(f.x), neg: f.neg } : f) }; }
+
+  /** Whether a scalar is non-zero (a float by its value, not truncated). */
+  private truthy(v: Value): boolean { return isFloat(v.type) ? this.toFloat(v).x !== 0 : this.toInt(v) !== 0n; } // NaN is true
 
   private isUnsigned(t: Type): boolean {
     const s = strip(t);
@@ -139,6 +221,7 @@ export class ExpressionEvaluator {
         const t = e.long ? (e.unsigned ? ULONG : LONG) : e.unsigned ? UINT : INT;
         return this.intVal(t, e.v);
       }
+      case 'float': return this.floatVal(e.single ? FLOAT : DOUBLE, { x: e.v, neg: e.v < 0 });
       case 'char': return this.intVal(CHAR, BigInt(e.v));
       case 'id': return this.identifier(e.name, env);
       case 'reg': return this.register(e.name, env);
@@ -147,19 +230,21 @@ export class ExpressionEvaluator {
         if (e.arrow) obj = await this.deref(obj, env);
         const s = strip(obj.type);
         if (s.kind !== 'struct' && s.kind !== 'union') throw new SymbolsError(`Attempt to extract a component of a value that is not a structure${e.arrow ? ' pointer' : ''}.`);
-        const m = s.members().find((x) => x.name === e.name);
+        const m = findMember(s, e.name);
         if (!m) throw new SymbolsError(`There is no member named ${e.name}.`);
+        if (obj.optimizedOut) return { type: m.type, bytes: new Uint8Array(sizeOf(m.type)), optimizedOut: true };
         if (obj.lazy && m.bitSize === undefined) return this.load(m.type, obj.address! + BigInt(m.offset), env);
         obj = await this.fetch(obj, env);
         if (m.bitSize !== undefined) {
           const bo = m.bitOffset ?? 0;
+          if (subMask(obj.unavailable, m.offset + Math.floor(bo / 8), Math.ceil(((bo % 8) + m.bitSize) / 8))) return { type: m.type, bytes: new Uint8Array(sizeOf(m.type)), optimizedOut: true };
           let v = (le(obj.bytes, m.offset, obj.bytes.length - m.offset) >> BigInt(bo)) & ((1n << BigInt(m.bitSize)) - 1n);
           const ms = strip(m.type);
           if ((ms.kind === 'base' && ms.encoding === DW_ATE.signed) || (ms.kind === 'enum' && ms.signed)) v = BigInt.asIntN(m.bitSize, v);
           return this.intVal(m.type, v);
         }
         const n = sizeOf(m.type);
-        return { type: m.type, bytes: obj.bytes.subarray(m.offset, m.offset + n), address: obj.address !== undefined ? obj.address + BigInt(m.offset) : undefined };
+        return { type: m.type, bytes: obj.bytes.subarray(m.offset, m.offset + n), address: obj.address !== undefined ? obj.address + BigInt(m.offset) : undefined, unavailable: subMask(obj.unavailable, m.offset, n) };
       }
       case 'index': {
         const obj = await this.eval(e.obj, env);
@@ -167,8 +252,9 @@ export class ExpressionEvaluator {
         const s = strip(obj.type);
         if (s.kind === 'array') {
           const es = sizeOf(s.element);
+          if (obj.optimizedOut) return { type: s.element, bytes: new Uint8Array(es), optimizedOut: true };
           const off = Number(i) * es;
-          if (off >= 0 && off + es <= obj.bytes.length) return { type: s.element, bytes: obj.bytes.subarray(off, off + es), address: obj.address !== undefined ? obj.address + BigInt(off) : undefined };
+          if (off >= 0 && off + es <= obj.bytes.length) return { type: s.element, bytes: obj.bytes.subarray(off, off + es), address: obj.address !== undefined ? obj.address + BigInt(off) : undefined, unavailable: subMask(obj.unavailable, off, es) };
           if (obj.address === undefined) throw new SymbolsError('no such vector element');
           return this.load(s.element, obj.address + BigInt(off), env);
         }
@@ -181,6 +267,11 @@ export class ExpressionEvaluator {
           const a = await this.addressOf(e.e, env);
           if (a) return this.intVal(ptrTo(a.type), a.address);
           const v = await this.eval(e.e, env);
+          if (e.e.k === 'id' && v.address === undefined) {
+            // gdb: a variable in a register names it; one optimized out, computed or in pieces is no lvalue
+            if (v.register !== undefined && v.register < 32) throw new SymbolsError(`Address requested for identifier "${e.e.name}" which is in register $${XREG[v.register]}`);
+            if (v.optimizedOut || v.register === undefined) throw new SymbolsError(`Can't take address of "${e.e.name}" which isn't an lvalue.`);
+          }
           if (v.address === undefined) throw new SymbolsError('Attempt to take address of value not located in memory.');
           return this.intVal(ptrTo(v.type), v.address);
         }
@@ -189,6 +280,14 @@ export class ExpressionEvaluator {
         const vk = strip(v.type).kind;
         if (vk === 'struct') throw new SymbolsError(`Structure has no component named operator${e.op}.`);
         if (vk === 'union' && e.op === '-') throw new SymbolsError('Argument to negate operation not a number.');
+        if (isFloat(v.type)) {
+          const f = this.toFloat(v);
+          if (e.op === '~') throw new SymbolsError('Argument to complement operation not an integer, boolean.');
+          if (e.op === '!') return this.intVal(INT, f.x === 0 ? 1n : 0n);
+          // gdb negates as 0 - x: -0.0 is 0, a NaN keeps its sign
+          if (e.op === '-') return this.floatVal(v.type, Number.isNaN(f.x) ? f : { x: 0 - f.x, neg: 0 - f.x < 0 });
+          return v;
+        }
         const x = this.toInt(v);
         const t = this.unopPromote(v.type);
         if (e.op === '-') return this.intVal(t, -x);
@@ -201,6 +300,9 @@ export class ExpressionEvaluator {
         const v = await this.eval(e.e, env);
         const s = strip(t);
         if (s.kind === 'struct' || s.kind === 'union' || s.kind === 'array') throw new SymbolsError('Invalid cast.');
+        if (isFloat(t)) return this.floatVal(t, this.toFloat(v));
+        // a float cast to a pointer keeps its bits, as gdb does; to an integer it is converted
+        if (s.kind === 'pointer' && isFloat(v.type)) return this.intVal(t, le(v.bytes, 0, v.bytes.length));
         return this.intVal(t, this.toInt(v));
       }
       // gdb's sizeof is an int, and its operand is not evaluated (only typed)
@@ -227,7 +329,7 @@ export class ExpressionEvaluator {
       if (!base) return undefined;
       const s = strip(base.type);
       if (s.kind !== 'struct' && s.kind !== 'union') return undefined;
-      const m = s.members().find((x) => x.name === e.name);
+      const m = findMember(s, e.name);
       if (!m || m.bitSize !== undefined) return undefined;
       return { type: m.type, address: base.address + BigInt(m.offset) };
     }
@@ -267,6 +369,8 @@ export class ExpressionEvaluator {
     const s = strip(v.type);
     if (s.kind === 'array') return v.lazy ? this.load(s.element, v.address!, env) : { type: s.element, bytes: v.bytes.subarray(0, sizeOf(s.element)), address: v.address };
     if (s.kind === 'function') return v;
+    // gdb allows `*` on an integer (not an enum or float): an int at that address
+    if (s.kind === 'base' && s.encoding !== DW_ATE.float && s.encoding !== DW_ATE.boolean) return this.load(INT, this.toInt(v), env);
     if (s.kind !== 'pointer') throw new SymbolsError('Attempt to take contents of a non-pointer value.');
     const t = s.target();
     if (strip(t).kind === 'void') throw new SymbolsError('Attempt to take contents of a non-pointer value.');
@@ -286,10 +390,10 @@ export class ExpressionEvaluator {
     if (op === '&&' || op === '||') {
       const lv = await this.eval(le_, env);
       this.checkOperands(op, lv, await this.eval(re, { ...env, typeOnly: true })); // gdb checks both types first
-      const l = this.toInt(lv) !== 0n;
+      const l = this.truthy(lv);
       if (op === '&&' && !l) return this.intVal(INT, 0n);
       if (op === '||' && l) return this.intVal(INT, 1n);
-      return this.intVal(INT, this.toInt(await this.eval(re, env)) !== 0n ? 1n : 0n);
+      return this.intVal(INT, this.truthy(await this.eval(re, env)) ? 1n : 0n);
     }
     const l = await this.eval(le_, env), r = await this.eval(re, env);
     if (op !== '@') this.checkOperands(op, l, r);
@@ -301,6 +405,7 @@ export class ExpressionEvaluator {
     }
     const ls = strip(l.type), rs = strip(r.type);
     const lp = ls.kind === 'pointer' || ls.kind === 'array', rp = rs.kind === 'pointer' || rs.kind === 'array';
+    if (isFloat(l.type) || isFloat(r.type)) return this.floatBinary(op, l, r, lp || rp);
     const elemSize = (s: Type) => BigInt(Math.max(1, sizeOf(s.kind === 'pointer' ? s.target() : s.kind === 'array' ? s.element : VOID)));
     const ptrType = (s: Type, v: Value) => (s.kind === 'array' ? ptrTo(s.element) : v.type);
     const a = this.toInt(l), b = this.toInt(r);
@@ -338,9 +443,38 @@ export class ExpressionEvaluator {
     throw new SymbolsError(`unsupported operator ${op}`);
   }
 
+  /**
+   * C's usual arithmetic conversions with a float or double operand, as gdb's binop_promote
+   * for C: the wider floating type of the two (a float stays a float), the other converted.
+   */
+  private floatBinary(op: string, l: Value, r: Value, pointer: boolean): Value {
+    if (['%', '<<', '>>', '&', '|', '^'].includes(op)) throw new SymbolsError('Integer-only operation on floating point number.');
+    if (pointer) throw new SymbolsError('Argument to arithmetic operation not a number or boolean.');
+    const size = Math.max(isFloat(l.type) ? sizeOf(l.type) : 0, isFloat(r.type) ? sizeOf(r.type) : 0);
+    const t = size === 4 ? FLOAT : DOUBLE;
+    const round = (x: number) => (size === 4 ? Math.fround(x) : x);
+    const a = this.toFloat(l), b = this.toFloat(r);
+    const x = round(a.x), y = round(b.x);
+    const cmp = (c: boolean) => this.intVal(INT, c ? 1n : 0n);
+    switch (op) {
+      case '<': return cmp(x < y);
+      case '>': return cmp(x > y);
+      case '<=': return cmp(x <= y);
+      case '>=': return cmp(x >= y);
+      case '==': return cmp(x === y);
+      case '!=': return cmp(x !== y);
+    }
+    let z: number;
+    if (op === '+') z = x + y; else if (op === '-') z = x - y; else if (op === '*') z = x * y; else if (op === '/') z = x / y;
+    else throw new SymbolsError(`unsupported operator ${op}`);
+    // a NaN operand propagates (the first one, as x86 SSE does); a NaN made here is x86's default, negative
+    const nan = Number.isNaN(x) ? a : Number.isNaN(y) ? b : { x: NaN, neg: true };
+    return this.floatVal(t, Number.isNaN(z) ? nan : { x: z, neg: z < 0 });
+  }
+
   private async identifier(name: string, env: EvalEnv): Promise<Value> {
     const pc = env.frame ? (env.frame.innermost ? env.frame.pc : env.frame.pc - 1n) : undefined;
-    const d = this.vars.lookup(name, pc);
+    const d = this.vars.lookup(name, pc, env.frame?.inlineDepth);
     if (d && env.typeOnly) { const t = this.vars.typeOfVar(d); return { type: t, bytes: new Uint8Array(Math.min(sizeOf(t), MAX_VALUE_SIZE)), address: 0n }; }
     if (d) {
       // a struct, union or array in memory stays lazy: `big[3]`, `&big`, `big.m` read only what they need
@@ -350,12 +484,14 @@ export class ExpressionEvaluator {
         if (r0.ok && r0.address !== undefined && !r0.bytes.length && sizeOf(r0.type) > 0) return { type: r0.type, bytes: r0.bytes, address: r0.address, lazy: true };
       }
       const r = await this.vars.read(d, env.frame, env.mem);
-      if (!r.ok) throw new SymbolsError(r.reason === 'optimized out' ? 'value has been optimized out' : r.reason);
-      return { type: r.type, bytes: r.bytes, address: r.address };
+      // an optimized-out variable is a value too: printed as <optimized out>, an error only when its contents are needed
+      if (!r.ok && r.reason === 'optimized out') return { type: r.type, bytes: new Uint8Array(Math.min(sizeOf(r.type), MAX_VALUE_SIZE)), optimizedOut: true };
+      if (!r.ok) throw new SymbolsError(r.reason.replace(/^cannot access/, 'Cannot access'));
+      return { type: r.type, bytes: r.bytes, address: r.address, unavailable: r.unavailable, register: r.register };
     }
     const en = this.enumerator(name);
     if (en) { const t = this.vars.types.read(en.type); return this.intVal(t, en.value); }
-    const fn = this.dwarf.byName(name, [DW_TAG.subprogram]).find((x) => x.unit.ranges(x).length);
+    const fn = this.functionNamed(name);
     if (fn) {
       // an out-of-line instance of an inline function keeps its type in the abstract DIE
       const src = this.dwarf.ref(fn, DW_AT.abstract_origin) ?? this.dwarf.ref(fn, DW_AT.specification) ?? fn;

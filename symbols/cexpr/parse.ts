@@ -1,5 +1,5 @@
 // C expression parser for Watch, hover, conditions and the Debug Console: identifiers,
-// integer and char literals, member access, indexing, unary * & - ! ~, casts to type names
+// integer, floating (`2.5`, `1e3`, `0.5f`) and char literals, member access, indexing, unary * & - ! ~, casts to type names
 // (`(struct proc *)0x80012345`), sizeof, binary arithmetic/comparison/logical operators,
 // $registers, and gdb's `@`. Precedence climbing over a small tokenizer; errors name the
 // offending token and its column.
@@ -8,6 +8,7 @@ import { SymbolsError } from '../errors';
 export type TypeName = { base: string; pointers: number };
 export type Expr =
   | { k: 'num'; v: bigint; unsigned: boolean; long: boolean }
+  | { k: 'float'; v: number; single: boolean }
   | { k: 'char'; v: number }
   | { k: 'id'; name: string }
   | { k: 'reg'; name: string }
@@ -19,7 +20,7 @@ export type Expr =
   | { k: 'sizeof'; e: Expr }
   | { k: 'binary'; op: string; l: Expr; r: Expr };
 
-interface Tok { t: 'num' | 'char' | 'id' | 'reg' | 'op' | 'end'; s: string; at: number }
+interface Tok { t: 'num' | 'float' | 'char' | 'id' | 'reg' | 'op' | 'end'; s: string; at: number }
 
 const OPS = ['->', '<<', '>>', '<=', '>=', '==', '!=', '&&', '||', '+', '-', '*', '/', '%', '<', '>', '&', '|', '^', '!', '~', '(', ')', '[', ']', '.', '@', ','];
 
@@ -30,6 +31,8 @@ function lex(src: string): Tok[] {
     const c = src[i];
     if (/\s/.test(c)) { i++; continue; }
     const at = i;
+    const fl = /^(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+(?=[eE][+-]?[0-9]))(?:[eE][+-]?[0-9]+)?[fFlL]?/.exec(src.slice(i));
+    if (fl) { out.push({ t: 'float', s: fl[0], at }); i += fl[0].length; continue; }
     if (/[0-9]/.test(c)) {
       const m = /^(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)([uUlL]*)/.exec(src.slice(i))!;
       out.push({ t: 'num', s: m[0], at }); i += m[0].length; continue;
@@ -83,6 +86,13 @@ export function parseExpression(src: string, isTypeName: (name: string) => boole
       const decimal = !(digits.length > 1 && digits[0] === '0');
       const long = /l/i.test(m[2]) || v > 0xffffffffn || (!u && decimal && v > 0x7fffffffn);
       return { k: 'num', v, unsigned: u || (!long && v > 0x7fffffffn), long };
+    }
+    if (t.t === 'float') {
+      p++;
+      // a double, or with an f suffix a float (an l suffix, long double, is read as a double)
+      const single = /[fF]$/.test(t.s);
+      const v = Number(t.s.replace(/[fFlL]$/, ''));
+      return { k: 'float', v: single ? Math.fround(v) : v, single };
     }
     if (t.t === 'char') { p++; return { k: 'char', v: charValue(t.s) }; }
     if (t.t === 'id') { p++; return { k: 'id', name: t.s }; }

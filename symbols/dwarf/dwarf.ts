@@ -17,7 +17,7 @@ export class Dwarf {
   private lines = new Map<Unit, LineTable>();
   private unitRanges?: Array<{ lo: bigint; hi: bigint; unit: Unit }>;
   private funcs = new Map<Unit, FunctionRange[]>();
-  private names?: Map<string, Array<{ tag: number; unit: Unit; offset: number }>>;
+  private names = new Map<string, Array<{ tag: number; unit: Unit; offset: number }>>();
   private nameIndexedUnits = 0;
 
   constructor(readonly s: DwarfSections, warnings?: WarningSink) {
@@ -173,34 +173,60 @@ export class Dwarf {
    * Top-level DIEs (functions, variables, types) by name, as (tag, unit, offset) entries. The
    * index is built on first use by scanning each unit's top-level DIEs without keeping them
    * (nameless concrete instances are named through their abstract DIE, read on its own); no
-   * unit is parsed whole until one of its entries is resolved.
+   * unit is parsed whole until one of its entries is resolved. A background build
+   * (prepareNameIndex) that has not finished is completed here, from where it got to.
    */
   nameEntries(name: string): Array<{ tag: number; unit: Unit; offset: number }> {
-    if (!this.names) {
-      const names = new Map<string, Array<{ tag: number; unit: Unit; offset: number }>>();
-      this.names = names;
-      const add = (n: string, tag: number, unit: Unit, offset: number) => {
-        const l = names.get(n);
-        if (l) l.push({ tag, unit, offset }); else names.set(n, [{ tag, unit, offset }]);
-      };
-      for (const u of this.units) {
-        try {
-          u.scanTopLevel((d) => {
-            let n = d.name;
-            if (n === undefined) {
-              if (d.tag !== DW_TAG.subprogram && d.tag !== DW_TAG.variable) return;
-              n = this.peekName(d);
-              if (n === undefined) return;
-            }
-            add(n, d.tag, u, d.offset);
-          });
-        } catch (e) {
-          this.warnings.caught('name index', e);
-        }
-        this.nameIndexedUnits++;
+    this.indexUnits(this.units.length);
+    return this.names.get(name) ?? [];
+  }
+
+  /** Units the name index covers so far (of units.length). */
+  get nameIndexProgress(): number { return this.nameIndexedUnits; }
+
+  /** Extends the name index to the first `n` units. */
+  private indexUnits(n: number): void {
+    const names = this.names;
+    const add = (key: string, tag: number, unit: Unit, offset: number) => {
+      const l = names.get(key);
+      if (l) l.push({ tag, unit, offset }); else names.set(key, [{ tag, unit, offset }]);
+    };
+    while (this.nameIndexedUnits < Math.min(n, this.units.length)) {
+      const u = this.units[this.nameIndexedUnits++];
+      try {
+        u.scanTopLevel((d) => {
+          let key = d.name;
+          if (key === undefined) {
+            if (d.tag !== DW_TAG.subprogram && d.tag !== DW_TAG.variable) return;
+            key = this.peekName(d);
+            if (key === undefined) return;
+          }
+          add(key, d.tag, u, d.offset);
+        });
+      } catch (e) {
+        this.warnings.caught('name index', e);
       }
     }
-    return this.names.get(name) ?? [];
+  }
+
+  /**
+   * Builds the name index in slices of about `sliceMs` of work (default 8), awaiting
+   * `yieldToHost()` between slices so the host's event loop keeps serving (a host passes e.g.
+   * `() => new Promise((r) => setImmediate(r))`; without one, only a resolved promise is
+   * awaited). Progress is reported as (units indexed, units); `signal.aborted` stops it between
+   * slices (what it did is kept: a later lookup or build continues from there). Resolves true
+   * when the index is complete.
+   */
+  async prepareNameIndex(opts: { sliceMs?: number; yieldToHost?: () => Promise<void>; onProgress?: (done: number, total: number) => void; signal?: { readonly aborted: boolean } } = {}): Promise<boolean> {
+    const total = this.units.length, slice = opts.sliceMs ?? 8;
+    while (this.nameIndexedUnits < total) {
+      if (opts.signal?.aborted) return false;
+      const t0 = Date.now();
+      do this.indexUnits(this.nameIndexedUnits + 1); while (this.nameIndexedUnits < total && Date.now() - t0 < slice);
+      opts.onProgress?.(this.nameIndexedUnits, total);
+      await (opts.yieldToHost ? opts.yieldToHost() : Promise.resolve());
+    }
+    return true;
   }
 
   /** A nameless DIE's name through abstract_origin / specification, reading single DIEs. */

@@ -183,7 +183,9 @@ export class Unit {
 
   /**
    * Calls visit for each child of the unit's root DIE without building the tree (the DIEs are
-   * read and dropped): enough for a name index over a large file without holding every DIE.
+   * read and dropped): enough for a name index over a large file without holding every DIE. A
+   * top-level DIE's children are jumped over through its DW_AT_sibling when it has one (gcc
+   * gives one to nearly every DIE with children), else read and dropped.
    */
   scanTopLevel(visit: (d: Die) => void): void {
     if (this.dies) { for (const d of this.root().children) visit(d); return; }
@@ -197,7 +199,13 @@ export class Unit {
       const d = this.readDie(r, table);
       if (!d) { depth--; continue; }
       if (depth === 1) visit(d);
-      if (d.hasChildren) { if (++depth > MAX_DEPTH) throw new SymbolsError('DIE nesting too deep', { section: '.debug_info', offset: d.offset }); }
+      if (d.hasChildren) {
+        if (depth === 1) {
+          const sib = d.get(DW_AT.sibling);
+          if (sib && sib.cls === 'ref' && typeof sib.v === 'number' && sib.v > r.pos && sib.v < this.h.end) { r.pos = sib.v; continue; }
+        }
+        if (++depth > MAX_DEPTH) throw new SymbolsError('DIE nesting too deep', { section: '.debug_info', offset: d.offset });
+      }
     }
   }
 

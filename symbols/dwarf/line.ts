@@ -29,9 +29,27 @@ export interface LineTable {
   sequences: LineSequence[];
 }
 
+/**
+ * A path with `.` components, repeated slashes and `dir/..` pairs removed, as gdb shows a
+ * source's full name (`/linux/./include/x.h` is `/linux/include/x.h`); a relative path keeps
+ * its leading `..` components.
+ */
+export function normalizePath(p: string): string {
+  const abs = p.startsWith('/');
+  const out: string[] = [];
+  for (const c of p.split('/')) {
+    if (c === '' || c === '.') continue;
+    if (c === '..' && out.length && out[out.length - 1] !== '..') out.pop();
+    else if (c === '..' && abs) continue;
+    else out.push(c);
+  }
+  const r = (abs ? '/' : '') + out.join('/');
+  return r || (abs ? '/' : '.');
+}
+
 function joinPath(dir: string, name: string): string {
-  if (name.startsWith('/') || dir === '') return name;
-  return dir.endsWith('/') ? dir + name : `${dir}/${name}`;
+  if (name.startsWith('/') || dir === '') return normalizePath(name);
+  return normalizePath(`${dir}/${name}`);
 }
 
 /** Parses the line program at `offset`; on error returns what was decoded so far. */

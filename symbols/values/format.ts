@@ -78,8 +78,17 @@ export function printString(bytes: number[], truncated: boolean): string {
 }
 
 /** `address`: where the value lives, when it does (an array of unknown bound prints as it). */
-export async function formatValue(t: Type, b: Uint8Array, ctx: FormatContext, top = true, bitSize?: number, bitOffset?: number, address?: bigint): Promise<string> {
+/**
+ * `unavailable`: per byte of `b`, 1 where the value's bytes are not available (a DW_OP_piece
+ * that is optimized out): a scalar touching one prints `<optimized out>`, a struct or array
+ * prints its available members and elements (gdb's partial values).
+ */
+export async function formatValue(t: Type, b: Uint8Array, ctx: FormatContext, top = true, bitSize?: number, bitOffset?: number, address?: bigint, unavailable?: Uint8Array): Promise<string> {
   const s = strip(t);
+  const mask = unavailable && unavailable.some((x) => x) ? unavailable : undefined;
+  const sub = (off: number, n: number) => (mask ? mask.subarray(off, off + n) : undefined);
+  if (mask && s.kind !== 'struct' && s.kind !== 'union' && !(s.kind === 'array' && s.count !== undefined)) return '<optimized out>';
+  if (mask && mask.length >= b.length && b.length > 0 && mask.subarray(0, b.length).every((x) => x)) return '<optimized out>';
   switch (s.kind) {
     case 'void': return 'void';
     case 'base': {
@@ -88,8 +97,10 @@ export async function formatValue(t: Type, b: Uint8Array, ctx: FormatContext, to
       switch (s.encoding) {
         case DW_ATE.boolean: return raw === 0n ? 'false' : raw === 1n ? 'true' : String(raw);
         case DW_ATE.float: {
-          if (s.size === 4) return formatG(new DataView(new Uint32Array([Number(raw)]).buffer).getFloat32(0, true), 9);
-          if (s.size === 8) return formatG(new DataView(new BigUint64Array([raw]).buffer).getFloat64(0, true), 17);
+          // a NaN as gdb prints it: its sign and mantissa, `-nan(0x8000000000000)`
+          const nan = (exp: bigint, man: bigint, sign: bigint) => ((raw & exp) === exp && (raw & man) !== 0n ? `${raw & sign ? '-' : ''}nan(0x${(raw & man).toString(16)})` : undefined);
+          if (s.size === 4) return nan(0x7f800000n, 0x7fffffn, 0x80000000n) ?? formatG(new DataView(new Uint32Array([Number(raw)]).buffer).getFloat32(0, true), 9);
+          if (s.size === 8) return nan(0x7ff0000000000000n, 0xfffffffffffffn, 0x8000000000000000n) ?? formatG(new DataView(new BigUint64Array([raw]).buffer).getFloat64(0, true), 17);
           return `<${s.size}-byte float>`;
         }
         case DW_ATE.signed: case DW_ATE.signed_char: {
@@ -111,7 +122,16 @@ export async function formatValue(t: Type, b: Uint8Array, ctx: FormatContext, to
       const target = strip(s.target());
       const sym = v !== 0n ? ctx.symbolize(v) : undefined;
       let text = '0x' + v.toString(16) + (sym ? ` ${sym}` : '');
-      if (isCharType(target) && v === 0n) return text; // gdb: a null string pointer prints bare
+      // gdb's c_value_print: at top level the `(TYPE) ` prefix is left out only for an unnamed
+      // pointer type (not a typedef) whose target is named `char` (qualifiers allowed): `char *`,
+      // `const char *`; `unsigned char *`, `signed char *`, `uint8 *` and typedefs keep it
+      let unq: Type = t;
+      while (unq.kind === 'qualified') unq = unq.target;
+      let tq = unq.kind === 'pointer' ? unq.target() : unq;
+      while (tq.kind === 'qualified') tq = tq.target;
+      const plainChar = unq.kind === 'pointer' && tq.kind === 'base' && tq.name === 'char';
+      if (top && !plainChar) text = `(${typeName(t)}) ${text}`;
+      if (isCharType(target) && v === 0n) return text; // a null string pointer: no string
       if (isCharType(target)) {
         const bytes: number[] = [];
         let trunc = false;
@@ -125,10 +145,10 @@ export async function formatValue(t: Type, b: Uint8Array, ctx: FormatContext, to
         if (!bytes.length && !(await ctx.readMemory(v, 1))) return `${text} <error: Cannot access memory at address 0x${v.toString(16)}>`;
         return `${text} ${printString(bytes, trunc)}`;
       }
-      if (top) text = `(${typeName(t)}) ${text}`;
       return text;
     }
     case 'struct': case 'union': {
+      if (!s.members().length) return '{<No data fields>}'; // gdb's text for an empty struct or union
       const parts: string[] = [];
       for (const m of s.members()) {
         const ms = sizeOf(m.type);
@@ -136,8 +156,8 @@ export async function formatValue(t: Type, b: Uint8Array, ctx: FormatContext, to
         if (m.bitSize !== undefined) {
           const byte = Math.floor((m.bitOffset ?? 0) / 8);
           const span = Math.ceil(((m.bitOffset ?? 0) % 8 + m.bitSize) / 8);
-          v = await formatValue(m.type, b.subarray(m.offset + byte, m.offset + byte + span), ctx, false, m.bitSize, (m.bitOffset ?? 0) % 8);
-        } else v = await formatValue(m.type, b.subarray(m.offset, m.offset + ms), ctx, false, undefined, undefined, address !== undefined ? address + BigInt(m.offset) : undefined);
+          v = await formatValue(m.type, b.subarray(m.offset + byte, m.offset + byte + span), ctx, false, m.bitSize, (m.bitOffset ?? 0) % 8, undefined, sub(m.offset + byte, span));
+        } else v = await formatValue(m.type, b.subarray(m.offset, m.offset + ms), ctx, false, undefined, undefined, address !== undefined ? address + BigInt(m.offset) : undefined, sub(m.offset, ms));
         parts.push(m.name !== undefined ? `${m.name} = ${v}` : v);
       }
       return `{${parts.join(', ')}}`;
@@ -154,7 +174,7 @@ export async function formatValue(t: Type, b: Uint8Array, ctx: FormatContext, to
       // gdb's limit of 200 elements: a run of equal elements is taken whole; as a string, each
       // character counts once; in braces, a `<repeats N times>` block counts as 10.
       const count = Math.min(n, es > 0 ? Math.floor(b.length / es) : 0);
-      if (isCharType(el)) {
+      if (isCharType(el) && !mask) {
         const all = Array.from(b.subarray(0, count));
         if (all.length && all[all.length - 1] === 0) all.pop(); // the terminator is not shown
         let i = 0;
@@ -163,12 +183,13 @@ export async function formatValue(t: Type, b: Uint8Array, ctx: FormatContext, to
       }
       const elem = (i: number) => b.subarray(i * es, (i + 1) * es);
       const same = (x: Uint8Array, y: Uint8Array) => x.length === y.length && x.every((v, k) => v === y[k]);
+      const sameAt = (i: number, j: number) => same(elem(i), elem(j)) && (!mask || same(sub(i * es, es)!, sub(j * es, es)!));
       const out: string[] = [];
       let i = 0, printed = 0;
       while (i < count && printed < PRINT_MAX) {
         let j = i + 1;
-        while (j < count && same(elem(j), elem(i))) j++;
-        const item = await formatValue(el, elem(i), ctx, false);
+        while (j < count && sameAt(j, i)) j++;
+        const item = await formatValue(el, elem(i), ctx, false, undefined, undefined, undefined, sub(i * es, es));
         if (j - i > REPEAT_THRESHOLD) { out.push(`${item} <repeats ${j - i} times>`); i = j; printed += REPEAT_THRESHOLD; }
         else { out.push(item); i++; printed++; }
       }

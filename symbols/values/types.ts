@@ -70,6 +70,7 @@ export class TypeReader {
         break;
       }
       case DW_TAG.structure_type: case DW_TAG.union_type: case DW_TAG.class_type: {
+        if (d.get(DW_AT.declaration) && name !== undefined) { t = this.declared(d, name); break; }
         let members: Member[] | undefined;
         t = { kind: d.tag === DW_TAG.union_type ? 'union' : 'struct', name, size, members: () => (members ??= this.members(d, depth)) };
         break;
@@ -118,6 +119,38 @@ export class TypeReader {
     return t;
   }
 
+  /**
+   * A struct or union this unit only declares (DW_AT_declaration, no members): resolved by name
+   * to a definition in another unit, as gdb's check_typedef does, the first time its size or
+   * members are asked for. Candidates are checked one DIE at a time; only the definition's unit
+   * is parsed. Without a definition it stays empty (size 0, no members).
+   */
+  private declared(d: Die, name: string): Type {
+    const kind: 'struct' | 'union' = d.tag === DW_TAG.union_type ? 'union' : 'struct';
+    let def: Type | undefined, resolving = false;
+    const resolve = (): Type | undefined => {
+      if (def || resolving) return def;
+      resolving = true;
+      try {
+        for (const e of this.dwarf.nameEntries(name)) {
+          if (e.tag !== d.tag || e.offset === d.offset) continue;
+          const peek = this.dwarf.peekAt(e.offset);
+          if (!peek || peek.get(DW_AT.declaration)) continue;
+          const full = this.dwarf.dieAt(e.offset);
+          if (!full) continue;
+          const t = this.read(full);
+          if (t.kind === kind) { def = t; break; }
+        }
+      } finally { resolving = false; }
+      return def;
+    };
+    return {
+      kind, name,
+      get size() { const r = resolve(); return r && r.kind === kind ? r.size : 0; },
+      members: () => { const r = resolve(); return r && r.kind === kind ? r.members() : []; },
+    };
+  }
+
   private members(d: Die, depth: number): Member[] {
     const u = d.unit;
     const out: Member[] = [];
@@ -150,6 +183,23 @@ export class TypeReader {
   }
 }
 
+/**
+ * A member by name as C11 (and gdb) finds it: a direct member, or one of an anonymous struct or
+ * union member, searched recursively in declaration order; its offset is from the outer struct.
+ */
+export function findMember(t: Type, name: string, depth = 0): Member | undefined {
+  const s = strip(t);
+  if ((s.kind !== 'struct' && s.kind !== 'union') || depth > 32) return undefined;
+  for (const m of s.members()) {
+    if (m.name === name) return m;
+    if (m.name === undefined) {
+      const inner = findMember(m.type, name, depth + 1);
+      if (inner) return { ...inner, offset: inner.offset + m.offset };
+    }
+  }
+  return undefined;
+}
+
 /** The type's name as gdb prints it in `(TYPE) value` prefixes and ptype: `struct proc *`, `int (*)(int)`. */
 export function typeName(t: Type, inner = ''): string {
   switch (t.kind) {
@@ -163,9 +213,23 @@ export function typeName(t: Type, inner = ''): string {
       const quals = new Set<string>();
       let q: Type = t;
       while (q.kind === 'qualified') { quals.add(q.qualifier); q = q.target; }
+      if (q.kind === 'array') {
+        // a qualified array is an array of qualified elements (gdb: `const char [16]`, not `const const char [16]`)
+        let el: Type = q.element;
+        const have = new Set<string>();
+        for (let e: Type = el; e.kind === 'qualified'; e = e.target) have.add(e.qualifier);
+        for (const x of ['atomic', 'restrict', 'volatile', 'const'] as const) if (quals.has(x) && !have.has(x)) el = { kind: 'qualified', qualifier: x, target: el };
+        return typeName({ ...q, element: el }, inner);
+      }
       if (q.kind !== 'pointer') return `${['const', 'volatile', 'restrict', 'atomic'].filter((x) => quals.has(x)).join(' ')} ${typeName(q, inner)}`;
       const s = t.target;
-      if (s.kind === 'pointer') return typeName(s, `* ${t.qualifier}${inner ? ' ' + inner.replace(/^\* ?/, '*') : ''}`.replace('* ' + t.qualifier + ' *', '* ' + t.qualifier + ' *'));
+      if (s.kind === 'pointer') {
+        // a qualified pointer: the qualifier follows its `*` (gdb: `char * const`, `char (* const f)(void)`, `char (* const[3])(void)`)
+        const target = s.target();
+        const inn = `* ${t.qualifier}${inner ? (inner.startsWith('[') ? inner : ' ' + inner) : ''}`;
+        if (target.kind === 'function' || strip(target).kind === 'array') return typeName(target, `(${inn})`);
+        return typeName(target, inn);
+      }
       return `${t.qualifier} ${typeName(s, inner)}`;
     }
     case 'pointer': {

@@ -18,12 +18,21 @@ export interface FrameContext extends RegisterSet {
   innermost: boolean;
   /** The calling frame, for DW_OP_entry_value through call-site parameters. */
   caller?: FrameContext;
+  /**
+   * How many of the inlined calls at pc this frame lies outside of (0: the innermost scope at
+   * pc): names resolve in that function's scope, as in the gdb frame it stands for.
+   */
+  inlineDepth?: number;
 }
 
 const DW_AT_call_return_pc = 0x7d, DW_AT_call_value = 0x7e, DW_AT_call_origin = 0x7f, DW_AT_call_parameter = 0x80, DW_AT_call_target = 0x83;
 const DW_AT_GNU_call_site_value = 0x2111, DW_AT_GNU_call_site_target = 0x2113;
 
-export type ReadResult = { ok: true; type: Type; bytes: Uint8Array; address?: bigint } | { ok: false; type: Type; reason: string };
+/**
+ * A variable's value: `register` when it lives in one DWARF register; `unavailable` marks (per
+ * byte, 1) the parts of a value split into DW_OP_pieces that are optimized out.
+ */
+export type ReadResult = { ok: true; type: Type; bytes: Uint8Array; address?: bigint; register?: number; unavailable?: Uint8Array } | { ok: false; type: Type; reason: string };
 
 const isVar = (d: Die) => d.tag === DW_TAG.variable || d.tag === DW_TAG.formal_parameter;
 
@@ -33,10 +42,10 @@ export class Variables {
     this.types = new TypeReader(dwarf);
   }
 
-  /** The DIE a name denotes at pc (undefined when unknown). */
-  lookup(name: string, pc?: bigint): Die | undefined {
+  /** The DIE a name denotes at pc, outside `inlineDepth` inlined calls there (undefined when unknown). */
+  lookup(name: string, pc?: bigint, inlineDepth = 0): Die | undefined {
     if (pc !== undefined) {
-      const chain = this.sym.scopeChain(pc);
+      const chain = this.scopesAt(pc, inlineDepth);
       for (const scope of chain) {
         for (const c of this.scopeVars(scope)) if (this.dwarf.nameOf(c) === name) return c;
         if (scope.tag === DW_TAG.subprogram || scope.tag === DW_TAG.inlined_subroutine) break;
@@ -53,11 +62,19 @@ export class Variables {
 
   private hasStorage(d: Die): boolean { return d.has(DW_AT.location) || d.has(DW_AT.const_value); }
 
-  /** Locals and parameters visible at pc, innermost block first (as gdb's info locals / args). */
-  localsAt(pc: bigint): Die[] {
+  /** The scope chain at pc (innermost first) from the block enclosing the `inlineDepth`-th inlined call out (gdb's get_frame_block). */
+  scopesAt(pc: bigint, inlineDepth = 0): Die[] {
+    const chain = this.sym.scopeChain(pc);
+    let i = 0;
+    for (let n = 0; n < inlineDepth && i < chain.length; i++) if (chain[i].tag === DW_TAG.inlined_subroutine) n++;
+    return inlineDepth > 0 ? chain.slice(i) : chain;
+  }
+
+  /** Locals and parameters visible at pc, innermost block first (as gdb's info locals / args), outside `inlineDepth` inlined calls. */
+  localsAt(pc: bigint, inlineDepth = 0): Die[] {
     const out: Die[] = [];
-    for (const scope of this.sym.scopeChain(pc)) {
-      out.push(...this.scopeVars(scope));
+    for (const scope of this.scopesAt(pc, inlineDepth)) {
+      out.push(...this.scopeVars(scope, true));
       if (scope.tag === DW_TAG.subprogram || scope.tag === DW_TAG.inlined_subroutine) break;
     }
     return out;
@@ -70,9 +87,9 @@ export class Variables {
    * (gdb puts a block without addresses into the enclosing one). Inherited ones have no
    * location: gdb shows them as <optimized out>.
    */
-  scopeVars(scope: Die): Die[] {
+  scopeVars(scope: Die, labels = false): Die[] {
     const out: Die[] = [];
-    this.collectVars(scope, out, 0);
+    this.collectVars(scope, out, 0, true, labels);
     return out;
   }
 
@@ -81,12 +98,16 @@ export class Variables {
    * no addresses (gdb puts them in the enclosing block), recursively; and the variables of its
    * abstract origin that no concrete child stands for (abstract blocks count as address-less).
    */
-  private collectVars(scope: Die, out: Die[], depth: number, inherit = true): void {
+  private collectVars(scope: Die, out: Die[], depth: number, inherit = true, labels = false): void {
     if (depth > 16) return;
     const pcLess = (d: Die) => d.tag === DW_TAG.lexical_block && d.unit.pcBounds(d) === 'none';
+    // gdb's info locals also lists a goto label the compiler left without an address: gdb reads
+    // it as an optimized-out symbol (`done = <optimized out>` in Linux's really_probe); labels
+    // with an address are not locals, and no label is a name for expressions
+    const take = (c: Die) => isVar(c) || (labels && c.tag === DW_TAG.label && !c.has(DW_AT.low_pc));
     for (const c of scope.children) {
-      if (isVar(c)) out.push(c);
-      else if (pcLess(c)) this.collectVars(c, out, depth + 1, false); // gdb inherits nothing into an address-less block
+      if (take(c)) out.push(c);
+      else if (pcLess(c)) this.collectVars(c, out, depth + 1, false, labels); // gdb inherits nothing into an address-less block
     }
     if (!inherit) return;
     const origin = this.dwarf.ref(scope, DW_AT.abstract_origin);
@@ -95,8 +116,8 @@ export class Variables {
     for (const c of scope.children) { const o = c.get(DW_AT.abstract_origin); if (o?.cls === 'ref') used.add(o.v as number); }
     for (const c of origin.children) {
       if (used.has(c.offset)) continue;
-      if (isVar(c)) out.push(c);
-      else if (pcLess(c)) this.collectVars(c, out, depth + 1, false);
+      if (take(c)) out.push(c);
+      else if (pcLess(c)) this.collectVars(c, out, depth + 1, false, labels);
     }
   }
 
@@ -256,6 +277,7 @@ export class Variables {
     switch (loc.kind) {
       case 'memory': {
         if (size > MAX_VALUE_SIZE) return { ok: false, type, reason: tooLarge(size) };
+        if (size === 0) return { ok: true, type, bytes: new Uint8Array(0), address: loc.addr }; // an empty struct reads nothing
         const b = await mem.readMemory(loc.addr, size);
         if (!b) return { ok: false, type, reason: `cannot access memory at address 0x${loc.addr.toString(16)}` };
         return { ok: true, type, bytes: b, address: loc.addr };
@@ -263,21 +285,26 @@ export class Variables {
       case 'register': {
         const v = frame?.regs.get(loc.reg);
         if (v === undefined) return { ok: false, type, reason: 'optimized out' };
-        return { ok: true, type, bytes: toBytes(v, size) };
+        return { ok: true, type, bytes: toBytes(v, size), register: loc.reg };
       }
       case 'value': return { ok: true, type, bytes: toBytes(loc.value, size) };
       case 'implicit': return { ok: true, type, bytes: loc.bytes };
       case 'optimizedOut': return { ok: false, type, reason: 'optimized out' };
       case 'pieces': {
-        const out = new Uint8Array(size);
+        // pieces that are optimized out leave the rest available, as gdb's partial values
+        const out = new Uint8Array(size), mask = new Uint8Array(size);
         let off = 0;
         for (const p of loc.pieces) {
+          const n = Math.max(0, Math.min(p.size, size - off));
           const r = await this.fetch(p.loc, type, p.size, frame, mem);
-          if (!r.ok) return { ok: false, type, reason: r.reason };
-          out.set(r.bytes.subarray(0, Math.min(p.size, size - off)), off);
+          if (r.ok) out.set(r.bytes.subarray(0, n), off);
+          else if (r.reason === 'optimized out') mask.fill(1, off, off + n);
+          else return { ok: false, type, reason: r.reason };
           off += p.size;
         }
-        return { ok: true, type, bytes: out };
+        if (off < size) mask.fill(1, off);
+        if (size > 0 && mask.every((x) => x)) return { ok: false, type, reason: 'optimized out' };
+        return { ok: true, type, bytes: out, unavailable: mask.some((x) => x) ? mask : undefined };
       }
     }
   }
@@ -289,7 +316,7 @@ export class Variables {
       if (r.reason === 'synthetic pointer') return `(${typeName(r.type)}) <synthetic pointer>`; // DW_OP_implicit_pointer
       return r.reason === 'optimized out' ? '<optimized out>' : `<error: ${r.reason}>`;
     }
-    return formatValue(r.type, r.bytes, fmt, true, undefined, undefined, r.address);
+    return formatValue(r.type, r.bytes, fmt, true, undefined, undefined, r.address, r.unavailable);
   }
 }
 

@@ -25,13 +25,34 @@ for (const v of VARIANTS) {
         await live.runTo(stop);
         const want = (await live.backtrace()).map((x) => `${x.func} ${x.file}:${x.line} ${hex(x.addr)}`);
         const regs = await live.registers();
-        const got = (await f.backtrace(regs, live.memory, { stopAt: ['main'] })).map((x) => `${x.function} ${x.file}:${x.line} ${hex(x.pc)}`);
+        // stopped by `break STOP`: a location for STOP, which may itself be inlined (gdb then shows its inlined frame)
+        const got = (await f.backtrace(regs, live.memory, { stopAt: ['main'], stopBreakpoints: [{ function: stop }] })).map((x) => `${x.function} ${x.file}:${x.line} ${hex(x.pc)}`);
         assert.ok(want.length >= 2, `gdb gave ${want.length} frames`);
         assert.ok(want[0].startsWith(stop + ' '), `stopped at ${want[0]}, not in ${stop}`);
         assert.deepEqual(got, want);
         assert.deepEqual(f.warningList, []);
       });
     }
+
+    it('ends at main by default and goes on into the start-up code with pastMain, as gdb\'s backtrace past-main', async () => {
+      // (at the last stop above, corpus_stop under fact's recursion)
+      const regs = await live.registers();
+      const line = (x: { func: string; file?: string; line?: number; addr: bigint }) => `${x.func} ${x.file}:${x.line} ${hex(x.addr)}`;
+      const want = (await live.backtrace()).map(line);
+      const got = (await f.backtrace(regs, live.memory, { stopBreakpoints: [{ function: 'corpus_stop' }] })).map((x) => `${x.function} ${x.file}:${x.line} ${hex(x.pc)}`);
+      assert.ok(want[want.length - 1].startsWith('main '), want.join('\n'));
+      assert.deepEqual(got, want);
+      await live.gdb.console('set backtrace past-main on');
+      try {
+        const past = (await live.backtrace()).map(line);
+        const gotPast = (await f.backtrace(regs, live.memory, { pastMain: true, stopBreakpoints: [{ function: 'corpus_stop' }] })).map((x) => `${x.function} ${x.file}:${x.line} ${hex(x.pc)}`);
+        assert.ok(past.length > want.length, past.join('\n'));
+        assert.deepEqual(gotPast, past);
+      } finally {
+        await live.gdb.console('set backtrace past-main off');
+      }
+      assert.deepEqual(f.warningList, []);
+    });
   });
 }
 

@@ -46,6 +46,36 @@ describe('symbols: C expressions vs gdb print on QEMU', function () {
     });
   }
 
+  // `opt` in types_run is optimized out at -Og and -O2: printed as <optimized out>, an error
+  // only where its contents are needed, and an unknown name is reported first (gdb resolves names while parsing)
+  const OPT_EXPRS = ['opt', 'opt + 1', '-opt', 'opt == 0', '&opt', 'opt + nosuch', 'nosuch + opt', '1 + opt', 'opt && 0', '0 && opt', '1 || opt', 'opt || 1',
+    'sizeof(opt)', 'sizeof opt + 1', '(long)opt', '!opt', '~opt', 'opt.x', 'opt[1]', '*opt', 'opt * 2.5', 'opt + ratio', 'opt@2', 'n', 'n + opt', 'anon.lo + opt'];
+  for (const v of [VARIANTS[0], VARIANTS[3], VARIANTS[4]]) {
+    it(`an optimized-out local in expressions (${v.opt} ${v.dwarf})`, async () => {
+      const elf = buildCorpus(v);
+      const f = openFile(elf);
+      const live = await LiveSession.start(elf);
+      try {
+        await live.runTo('types_stop');
+        const frames = await f.frames(await live.registers(), live.memory, { stopAt: ['main'] });
+        await live.gdb.command(`-stack-select-frame ${f.inlineFrames(frames[0].pc).length}`);
+        const bad: string[] = [];
+        for (const e of OPT_EXPRS) {
+          let want: string;
+          try { want = (await live.gdb.console(`print ${e}`)).replace(/^\$\d+ = /, '').trim(); } catch (err) { want = `ERROR ${(err as { gdbMessage?: string }).gdbMessage ?? err}`; }
+          if (e === 'opt' && v.opt !== '-O0') assert.equal(want, '<optimized out>');
+          const r = await f.printExpression(e, frames[1], live.memory);
+          const got = r.ok ? r.text : `ERROR ${r.text}`;
+          if (got !== want) bad.push(`${e}: gdb ${want} | ours ${got}`);
+        }
+        assert.deepEqual(bad, []);
+        assert.deepEqual(f.warningList, []);
+      } finally {
+        await live.close();
+      }
+    });
+  }
+
   it('bad expressions give messages, not throws', async () => {
     const f = openFile(buildCorpus(VARIANTS[0]));
     const mem = { readMemory: async () => undefined };

@@ -26,7 +26,24 @@ async function exerciseRuntime(f: SymbolFile): Promise<void> {
   await f.backtrace(fakeRegs, fakeMemory, { maxFrames: 16 });
   for (const e of ['procs[1]', '*proc_list', 'matrix[1][2] + sizeof(struct proc)', 'greeting', 'origin', '$pc']) await f.printExpression(e, frames[0], fakeMemory);
   await f.printVariable('procs', frames[0], fakeMemory);
+  // the structured value API (issue 13): scopes, nodes and their children, formats, assignment
+  const frame = frames[0] ?? { ...fakeRegs, innermost: true };
+  const scopes = await f.frameScopes(frame, fakeMemory);
+  for (const n of [...scopes.arguments, ...scopes.locals].slice(0, 4)) await n.children(0, 3);
+  for (const e of ['procs', '*proc_list', 'anon']) {
+    const r = await f.evaluate(e, frame, fakeMemory, undefined, { format: e === 'anon' ? 'x' : undefined });
+    if (r.ok) for (const c of await r.node.children(0, 3)) await c.children(0, 2);
+  }
+  await f.printExpression('procs[1]', frame, fakeMemory, undefined, { format: 'z' });
+  await f.assign('procs[1].fl.delta', '3', frame, fakeMemory, fakeWriter);
+  await f.assign('origin', 'procs[0]', frame, fakeMemory, fakeWriter);
 }
+
+/** A writer that accepts writes into a scratch map (or refuses some, as a target may). */
+const fakeWriter = {
+  writeMemory: async (addr: bigint, bytes: Uint8Array) => { if (bytes.length > 65536 || (addr & 0xfffn) === 0xfffn) throw new Error('refused'); },
+  writeRegister: async (reg: number) => { if (reg > 64 && reg < 4096) throw new Error('no such register'); },
+};
 
 function exercise(bytes: Uint8Array, sectionAddresses?: Record<string, bigint>): SymbolFile {
   const f = SymbolFile.open(bytes, { name: 'fuzz.elf', sectionAddresses });
@@ -46,6 +63,20 @@ function exercise(bytes: Uint8Array, sectionAddresses?: Record<string, bigint>):
   return f;
 }
 
+/** A random C expression over the corpus's names (mostly well formed), sometimes cut or spoiled. */
+function randomExpression(rnd: (n: number) => number): string {
+  const atoms = ['procs', 'proc_list', 'origin', 'anon', 'matrix', 'greeting', 'ival', 'ratio', 'pf', 'p', 'code', 'blob_ptr', 'BLUE', 'fact', '$a0', '$pc', '$sstatus', '$nosuch', '0', '1', '-1', '0x80000000', '1e308', "'a'", 'sizeof(int)', '(struct proc *)0', 'nosuch', 'corpus_stack'];
+  const post = ['.x', '.name', '->next', '->name', '[1]', '[-1]', '[99999999]', '@3', '@100000', '.fl.delta', '[0].pos', '.lo'];
+  const pre = ['*', '&', '-', '!', '~', '(char)', '(long)', '(struct proc *)', '*&'];
+  const bin = [' + ', ' - ', ' * ', ' / ', ' % ', ' == ', ' << ', ' && ', ' @ ', ' < '];
+  const term = () => { let t = atoms[rnd(atoms.length)]; for (let k = rnd(3) ? 0 : 1 + rnd(2); k > 0; k--) t += post[rnd(post.length)]; if (rnd(4) === 0) t = pre[rnd(pre.length)] + t; return t; };
+  let s = term();
+  for (let k = rnd(3) ? 0 : 1 + rnd(2); k > 0; k--) s += bin[rnd(bin.length)] + term();
+  if (rnd(10) === 0) s = s.slice(0, rnd(s.length + 1));
+  if (rnd(20) === 0) s += String.fromCharCode(rnd(256));
+  return s;
+}
+
 describe('symbols: fuzzed and truncated inputs', function () {
   this.timeout(110000);
   // corpus builds (DWARF 4 and 5, -O0/-Og/-O2) and a kernel module placed at load addresses
@@ -59,6 +90,56 @@ describe('symbols: fuzzed and truncated inputs', function () {
 
   it('the unmodified inputs give no warnings (control)', () => {
     for (const b of seeds) assert.deepEqual(exercise(b.bytes, b.place).warningList, []);
+  });
+
+  it('3000 random calls of the value API (expressions, formats, paging, assignments): answers, never a throw', async () => {
+    const f = SymbolFile.open(new Uint8Array(readFileSync(buildCorpus(VARIANTS[4]))), { name: 'fuzz-api.elf' });
+    let s = 0xbadc0de;
+    const rnd = (n: number) => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return s % n; };
+    const frames = await f.frames(fakeRegs, fakeMemory, { maxFrames: 4 });
+    const frame = frames[0] ?? { ...fakeRegs, innermost: true };
+    const formats: unknown[] = [undefined, 'x', 'd', 'u', 'o', 't', 'c', 'a', 'z', 'f', 's'], weird: unknown[] = ['', 'q', 'xx', 7, null, {}, 'Z'];
+    const counts: unknown[] = [0, 1, 3, -1, -5, NaN, Infinity, 1e12, 2.5, undefined];
+    let nodes = 0, errors = 0;
+    for (let i = 0; i < 3000; i++) {
+      const e = randomExpression(rnd);
+      const fr = rnd(5) === 0 ? undefined : frame;
+      const format = (rnd(6) === 0 ? weird[rnd(weird.length)] : formats[rnd(formats.length)]) as string | undefined;
+      try {
+        switch (i % 4) {
+          case 0: {
+            const r = await f.evaluate(e, fr, fakeMemory, async () => 0x8n, { format });
+            if (!r.ok) { errors++; assert.ok(typeof r.text === 'string' && r.text.length > 0, e); break; }
+            nodes++;
+            assert.equal(typeof r.node.value, 'string');
+            assert.ok(Number.isInteger(r.node.childCount) && r.node.childCount >= 0, `${e}: childCount ${r.node.childCount}`);
+            const kids = await r.node.children(counts[rnd(counts.length)] as number, counts[rnd(counts.length)] as number);
+            assert.ok(kids.length <= r.node.childCount, `${e}: ${kids.length} children of ${r.node.childCount}`);
+            for (const k of kids.slice(0, 3)) await k.children(0, 2);
+            break;
+          }
+          case 1: {
+            const r = await f.printExpression(e, fr, fakeMemory, undefined, { format });
+            assert.equal(typeof r.text, 'string');
+            break;
+          }
+          case 2: {
+            const r = await f.assign(e, randomExpression(rnd), fr, fakeMemory, fakeWriter, async () => 1n, { format: rnd(4) ? undefined : format });
+            if (!r.ok) errors++;
+            break;
+          }
+          default: {
+            const sc = await f.frameScopes(rnd(3) ? frame : { pc: BigInt(rnd(0x100000)) + 0x80000000n, regs: new Map(), innermost: rnd(2) === 0 }, fakeMemory, { format });
+            for (const n of [...sc.arguments, ...sc.locals].slice(0, 2)) await n.children(counts[rnd(counts.length)] as number, 4);
+          }
+        }
+      } catch (err) {
+        assert.fail(`case ${i} (${e}): a throw escaped the API: ${(err as Error).stack}`);
+      }
+    }
+    const internal = f.warningList.filter((w) => w.message.includes('internal error'));
+    assert.deepEqual(internal.slice(0, 10), []);
+    assert.ok(nodes > 100 && errors > 100, `${nodes} nodes, ${errors} errors: the inputs should reach both`);
   });
 
   it('4000 mutated inputs: no escaping throw, no internal error', async () => {

@@ -6,7 +6,7 @@ import { strict as assert } from 'node:assert';
 import { buildCorpus, openFile, VARIANTS } from './support/corpus';
 import { LiveSession } from './support/live';
 
-const STOPS = ['set_name', 'visit_sum', 'shape_mix', 'clone_stop', 'clone_done', 'corpus_stop'];
+const STOPS = ['set_name', 'visit_sum', 'shape_mix', 'clone_stop', 'clone_done', 'corpus_stop', 'pieces_stop'];
 const GLOBALS = ['procs', 'proc_list', 'sink', 'asm_counter', 'blob_ptr', 'greeting', 'buffer', 'matrix', 'favourite', 'origin', 'corpus_stack_top_ptr', 'limit', 'counter'];
 // File statics defined in several units: C scoping decides only inside one of those units;
 // elsewhere gdb's choice is arbitrary (its manual says to write 'file.c'::name), so not compared.
@@ -28,13 +28,13 @@ for (const v of VARIANTS) {
         const top = (await live.backtrace())[0];
         assert.equal(top.func, stop);
         const regs = await live.registers();
-        const frames = await f.frames(regs, live.memory, { stopAt: ['main'] });
+        const frames = await f.frames(regs, live.memory, { stopAt: ['main'], stopBreakpoints: [{ function: stop }] });
         const bad: string[] = [];
         for (let level = 0; level < Math.min(2, frames.length); level++) {
           const fr = frames[level];
-          // gdb numbers inlined frames too: machine frame 1 is gdb's frame (number of frames at pc 0)
-          await live.gdb.command(`-stack-select-frame ${level === 0 ? 0 : f.inlineFrames(frames[0].pc).length}`);
-          const names = f.variables!.localsAt(fr.innermost ? fr.pc : fr.pc - 1n).map((d) => f.dwarf!.nameOf(d)!).filter(Boolean);
+          // gdb numbers inlined frames too: machine frame 1 is gdb's frame (number of frames shown at pc 0)
+          await live.gdb.command(`-stack-select-frame ${level === 0 ? 0 : f.inlineFrames(frames[0].pc).length - (frames[0].inlineDepth ?? 0)}`);
+          const names = f.variables!.localsAt(fr.innermost ? fr.pc : fr.pc - 1n, fr.inlineDepth).map((d) => f.dwarf!.nameOf(d)!).filter(Boolean);
           for (const n of [...new Set(names)]) {
             const want = (await live.gdb.console(`print ${n}`)).replace(/^\$\d+ = /, '').trim();
             const got = await f.printVariable(n, fr, live.memory);

@@ -52,5 +52,7 @@ void corpus_stop(int code);
 int clones_run(int n);
 void clone_stop(int code);
 void clone_done(int code);
+int types_run(int n);
+void types_stop(int code);
 
 #endif

@@ -54,6 +54,7 @@ int main(void) {
   total += shape_area(a, b);
   total += shape_mix(&n, &f);
   total += clones_run(total & 3);
+  total += types_run(total & 1);
   total += fact(5);
   total += fib_iter(10);
   total += square(total & 7);

@@ -6,7 +6,7 @@ import { buildGuest, REPO_ROOT } from '../../support/toolchain';
 import { SymbolFile } from '../../../symbols';
 
 export const CORPUS_DIR = join(REPO_ROOT, 'test', 'symbols', 'corpus');
-export const CORPUS_SOURCES = ['start.S', 'main.c', 'list.c', 'shapes.c', 'clones.c'].map((f) => join(CORPUS_DIR, f));
+export const CORPUS_SOURCES = ['start.S', 'main.c', 'list.c', 'shapes.c', 'clones.c', 'types.c', 'opaque.c', 'frames.c', 'pieces.c'].map((f) => join(CORPUS_DIR, f));
 export const VARIANTS: Array<{ opt: string; dwarf: string }> = [];
 for (const opt of ['-O0', '-Og', '-O2']) for (const dwarf of ['-gdwarf-4', '-gdwarf-5']) VARIANTS.push({ opt, dwarf });
 
