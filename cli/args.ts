@@ -15,6 +15,8 @@ export interface RunOptions {
   memoryBytes: number;
   smp: number;
   append?: string;
+  /** Initial RAM disk file (loaded where QEMU puts it, named in /chosen). */
+  initrd?: string;
   /** Start paused (for a debugger). */
   startPaused: boolean;
   /** gdb stub listen address (tcp::PORT, tcp:HOST:PORT, unix:PATH). */
@@ -25,10 +27,20 @@ export interface RunOptions {
   idle: 'sleep' | 'skip';
   /** Print instruction count, wall time and MIPS on exit (stderr). */
   stats: boolean;
+  /** Translate hot guest code to JavaScript (--jit; --no-jit forces the interpreter, the default). */
+  jit: boolean;
   /** Stop after this many instructions (testing, benches). */
   maxInstructions?: number;
   /** Keep running when the guest loops on a trap (instead of reporting and exiting). */
   ignoreFaultLoop: boolean;
+  /** Kernel awareness in the gdb stub: 'auto' picks a profile by the kernel's symbols, 'none' turns it off. */
+  awareness: 'auto' | 'none' | 'teaching' | 'xv6' | 'linux';
+  /** Folders searched for module objects (NAME.ko) before the profile's default. */
+  moduleDirs: string[];
+  /** The ELF whose symbols awareness and the stub use (default: the kernel itself). */
+  symbols?: string;
+  /** Host folder standing for the guest's root file system (Linux programs by guest path). */
+  programRoot?: string;
 }
 
 export interface ParsedCommand {
@@ -47,6 +59,7 @@ export const USAGE = `usage: kwb run [options]
   --mem SIZE, -m SIZE  RAM size, e.g. 128M, 1G (default 128M)
   --smp N              number of harts (default 1, at most 8)
   --append "ARGS"      kernel command line (FDT /chosen/bootargs)
+  --initrd FILE        initial RAM disk, loaded where QEMU puts it (FDT /chosen)
   -S                   start paused, waiting for a debugger
   --gdb ADDR           gdb stub: tcp::1234, tcp:127.0.0.1:1234 or unix:/path
   --gdb-later ADDR     where the stub opens when attached later, by Ctrl-A G or
@@ -55,15 +68,26 @@ export const USAGE = `usage: kwb run [options]
                        run no faster than real time (an idle guest uses no CPU); skip
                        jumps to the next timer event at once (batch runs, benches)
   --stats              print instructions, time and MIPS when the machine stops
+  --jit, --no-jit      translate hot guest code to JavaScript (same results, faster), or
+                       only interpret (the default for now)
   --max-insns N        stop after N instructions
   --ignore-fault-loop  keep running when the guest takes the same trap forever
+  --awareness auto|none|teaching|xv6|linux
+                       kernel awareness in the gdb stub (tasks as threads, modules as
+                       libraries, attach PID): auto (default) picks by the kernel's symbols
+  --module-dir DIR     where the stub looks for module objects (NAME.ko) first (repeatable)
+  --symbols FILE       the kernel's ELF with symbols, for awareness and the stub, when
+                       --kernel is not one (a Linux Image: give its vmlinux)
+  --program-root DIR   host folder standing for the guest's root file system: user
+                       programs' symbols by their guest path (Linux: /init is DIR/init)
 Console: the terminal is the serial port; Ctrl-A X quits, Ctrl-A G opens the gdb stub,
 Ctrl-A H lists the keys.
 Exit status: the guest's poweroff code; 2 for bad options or input files; 1 for a guest
 stuck in a trap loop; 124 when --max-insns ends the run; 141 when stdout's reader goes away.`;
 
-const FLAGS_WITH_VALUE = new Set(['kernel', 'bios', 'drive', 'mem', 'm', 'smp', 'append', 'gdb', 'gdb-later', 'idle', 'max-insns']);
-const FLAGS_BOOL = new Set(['S', 'drive-write', 'stats', 'ignore-fault-loop', 'help', 'h', 'version']);
+const FLAGS_WITH_VALUE = new Set(['kernel', 'bios', 'drive', 'mem', 'm', 'smp', 'append', 'initrd', 'gdb', 'gdb-later', 'idle', 'max-insns', 'awareness', 'module-dir', 'symbols', 'program-root']);
+const AWARENESS = ['auto', 'none', 'teaching', 'xv6', 'linux'] as const;
+const FLAGS_BOOL = new Set(['S', 'drive-write', 'stats', 'jit', 'no-jit', 'ignore-fault-loop', 'help', 'h', 'version']);
 
 export function parseSize(text: string, flag: string): number {
   const m = /^(\d+)([KMG]?)i?B?$/i.exec(text.trim());
@@ -85,7 +109,7 @@ function parseCount(text: string, flag: string, min: number, max: number): numbe
 export function parseArgs(argv: string[]): ParsedCommand {
   const run: RunOptions = {
     bios: 'none', drives: [], driveWrite: false, memoryBytes: 128 << 20, smp: 1, gdbLater: 'tcp::1234', idle: 'sleep',
-    startPaused: false, stats: false, ignoreFaultLoop: false,
+    startPaused: false, stats: false, jit: false, ignoreFaultLoop: false, awareness: 'auto', moduleDirs: [],
   };
   let command: ParsedCommand['command'] = 'run';
   let i = 0;
@@ -120,6 +144,7 @@ export function parseArgs(argv: string[]): ParsedCommand {
       case 'mem': case 'm': run.memoryBytes = parseSize(value!, arg); break;
       case 'smp': run.smp = parseCount(value!, arg, 1, 8); break;
       case 'append': run.append = value; break;
+      case 'initrd': run.initrd = value; break;
       case 'S': run.startPaused = true; break;
       case 'gdb': run.gdb = checkListen(value!, arg); break;
       case 'gdb-later': run.gdbLater = checkListen(value!, arg); break;
@@ -128,8 +153,26 @@ export function parseArgs(argv: string[]): ParsedCommand {
         run.idle = value;
         break;
       case 'stats': run.stats = true; break;
+      case 'jit': run.jit = true; break;
+      case 'no-jit': run.jit = false; break;
       case 'max-insns': run.maxInstructions = parseCount(value!, arg, 1, Number.MAX_SAFE_INTEGER); break;
       case 'ignore-fault-loop': run.ignoreFaultLoop = true; break;
+      case 'awareness':
+        if (!(AWARENESS as readonly string[]).includes(value!)) throw new UsageError(`${arg}: '${value}' is not one of ${AWARENESS.join(', ')}`);
+        run.awareness = value as RunOptions['awareness'];
+        break;
+      case 'module-dir':
+        if (value === '') throw new UsageError(`${arg}: empty folder name`);
+        run.moduleDirs.push(value!);
+        break;
+      case 'symbols':
+        if (value === '') throw new UsageError(`${arg}: empty file name`);
+        run.symbols = value;
+        break;
+      case 'program-root':
+        if (value === '') throw new UsageError(`${arg}: empty folder name`);
+        run.programRoot = value;
+        break;
       case 'help': case 'h': command = 'help'; break;
       case 'version': command = 'version'; break;
     }

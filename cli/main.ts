@@ -2,6 +2,7 @@
 // console, optionally serving gdb. Bad options and bad input files end with one line on
 // stderr and exit status 2; otherwise the exit status is the guest's poweroff code.
 import { readFileSync, statSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import { CowBlockBackend } from '../emulator/devices/block-backend';
 import { ElfError } from '../emulator/loader/elf';
 import { Machine, MachineError } from '../emulator/machine';
@@ -12,6 +13,8 @@ import { parseArgs, UsageError, USAGE, type RunOptions } from './args';
 import { Console } from './console';
 import { FileBlockBackend } from './file-block';
 import { machineControl } from '../gdbstub/machine-adapter';
+import { KernelAwareness } from '../awareness';
+import { SymbolFile } from '../symbols';
 import { SerialOut } from './serial-out';
 
 const VERSION = 'kwb 0.1.0 (Kernel Workbench)';
@@ -28,6 +31,22 @@ function readInput(path: string, what: string): Uint8Array {
   try { st = statSync(path); } catch { throw new InputError(`${what} '${path}': no such file`); }
   if (!st.isFile()) throw new InputError(`${what} '${path}': not a regular file`);
   try { return readFileSync(path); } catch (e) { throw new InputError(`${what} '${path}': ${(e as Error).message}`); }
+}
+
+const isElf = (b: Uint8Array): boolean => b.length >= 4 && b[0] === 0x7f && b[1] === 0x45 && b[2] === 0x4c && b[3] === 0x46;
+
+/** The --symbols file: an ELF (its symbols are parsed when the gdb stub first opens). */
+function readSymbols(path: string): Uint8Array {
+  const bytes = readInput(path, 'symbols');
+  if (!isElf(bytes)) throw new InputError(`symbols '${path}': not an ELF file`);
+  return bytes;
+}
+
+function checkFolder(path: string, what: string): string {
+  let st;
+  try { st = statSync(path); } catch { throw new InputError(`${what} '${path}': no such folder`); }
+  if (!st.isDirectory()) throw new InputError(`${what} '${path}': not a folder`);
+  return resolvePath(path);
 }
 
 function openDrive(path: string, write: boolean): BlockBackend {
@@ -53,6 +72,12 @@ async function run(o: RunOptions): Promise<void> {
   const kernel = readInput(o.kernel!, 'kernel');
   const firmware = o.bios === 'none' ? 'none' : readInput(o.bios, 'firmware');
   const drives = o.drives.map((d) => openDrive(d, o.driveWrite));
+  const initrd = o.initrd === undefined ? undefined : readInput(o.initrd, 'initrd');
+  // The ELF whose symbols the stub and awareness use: --symbols, or the kernel when it is one
+  // (a Linux Image is not: its symbols are in vmlinux).
+  const symbols = o.symbols !== undefined ? { bytes: readSymbols(o.symbols), path: resolvePath(o.symbols) }
+    : isElf(kernel) ? { bytes: kernel, path: resolvePath(o.kernel!) } : undefined;
+  const programRoot = o.programRoot === undefined ? undefined : checkFolder(o.programRoot, 'program root');
 
   const serial = new SerialOut(process.stdout);
   // A reader that goes away (kwb ... | head) ends the run as SIGPIPE would, without a stack trace.
@@ -64,7 +89,7 @@ async function run(o: RunOptions): Promise<void> {
   try {
     machine = new Machine({
       kernel, kernelName: o.kernel, firmware, drives, memoryBytes: o.memoryBytes, smp: o.smp,
-      append: o.append, serial, idle: o.idle,
+      append: o.append, initrd, initrdName: o.initrd, serial, idle: o.idle, jit: o.jit,
     });
   } catch (e) {
     if (e instanceof ElfError || e instanceof MachineError) fail(e.message);
@@ -101,9 +126,31 @@ async function run(o: RunOptions): Promise<void> {
     })();
   }
 
+  // Kernel awareness for the stub, opened once, when the stub first opens (the kernel's symbols
+  // are read then, not at every boot). Without a matching profile harts stay threads.
+  let awareness: { awareness?: KernelAwareness; awarenessOff?: string; kernelPath?: string } | undefined;
+  function kernelAwareness(): NonNullable<typeof awareness> {
+    if (awareness) return awareness;
+    const kernelPath = symbols?.path; // what gdb is offered as the exec file (qXfer:exec-file, vFile)
+    if (o.awareness === 'none') return (awareness = { awarenessOff: 'turned off (--awareness none)', kernelPath });
+    if (!symbols) {
+      const reason = `the kernel '${o.kernel}' is not an ELF file with symbols (give its ELF with --symbols FILE, for Linux its vmlinux)`;
+      process.stderr.write(`kwb: kernel awareness off: ${reason}\n`);
+      return (awareness = { awarenessOff: reason });
+    }
+    const det = KernelAwareness.open(SymbolFile.open(symbols.bytes, { name: symbols.path }), machine, {
+      profile: o.awareness, kernelPath, programRoot, moduleDirs: o.moduleDirs.map((d) => resolvePath(d)),
+      loadFile: (p) => { try { return new Uint8Array(readFileSync(p)); } catch { return undefined; } },
+    });
+    if (det.ok) return (awareness = { awareness: det.awareness, kernelPath });
+    process.stderr.write(`kwb: kernel awareness off: ${det.reason}\n`);
+    return (awareness = { awarenessOff: det.reason, kernelPath });
+  }
+
   async function openGdb(listen: string): Promise<void> {
     if (gdb) return;
     gdb = await startGdbServer(machine, {
+      ...kernelAwareness(),
       listen, control: machineControl(machine, VERSION),
       onConnection: (ev, peer) => process.stderr.write(`kwb: gdb ${ev} (${peer})\n`),
     });

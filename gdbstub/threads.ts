@@ -1,11 +1,12 @@
-// Threads are harts (as QEMU's stub has them): thread id = hart + 1, process id 1. Parses and
-// formats thread ids in both the plain (`2`, `-1`, `0`) and multiprocess (`p1.2`, `p1.-1`)
-// syntax of the remote protocol ("thread-id syntax" in the gdb manual).
+// Thread ids of the remote protocol ("thread-id syntax" in the gdb manual), plain (`2`, `-1`,
+// `0`) and multiprocess (`p1.2`, `p1.-1`). Which thread an id names is the KernelView's
+// business: a hart (id = hart + 1, process 1, as QEMU's stub numbers them) or, with kernel
+// awareness, a task (id = its tid).
 
 export const PID = 1;
 
-/** A parsed thread id: a hart, every thread, or any thread (gdb's 0). */
-export type ThreadSel = { kind: 'hart'; hart: number } | { kind: 'all' } | { kind: 'any' };
+/** A parsed thread id: one thread, every thread, or any thread (gdb's 0). */
+export type ThreadSel = { kind: 'id'; id: number } | { kind: 'all' } | { kind: 'any' };
 
 export const tidOfHart = (hart: number): number => hart + 1;
 
@@ -22,10 +23,10 @@ export function parseThreadId(s: string): ThreadSel | undefined {
   if (t === '-1') return { kind: 'all' };
   if (!/^[0-9a-fA-F]{1,8}$/.test(t)) return undefined;
   const n = parseInt(t, 16);
-  return n === 0 ? { kind: 'any' } : { kind: 'hart', hart: n - 1 };
+  return n === 0 ? { kind: 'any' } : { kind: 'id', id: n };
 }
 
-export function formatThreadId(hart: number, multiprocess: boolean): string {
-  const tid = tidOfHart(hart).toString(16);
+export function formatThreadId(id: number, multiprocess: boolean): string {
+  const tid = id.toString(16);
   return multiprocess ? `p${PID.toString(16)}.${tid}` : tid;
 }

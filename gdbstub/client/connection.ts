@@ -141,6 +141,13 @@ export class RspConnection {
       this.onStopReply(text);
       return;
     }
+    // A stop reply nobody asked for: QEMU stops a running machine when a debugger connects and
+    // announces it ("T02thread:01;") ahead of the answer to the first request. Only requests
+    // that resume or ask for the stop status are answered with one.
+    if (/^[TS][0-9a-fA-F]{2}/.test(text) && !(this.pending && /^(\?|[cCsS]|vCont;|vAttach;|vRun;|vStopped)/.test(this.pending.text))) {
+      this.opts.trace?.('-- unsolicited stop reply ignored');
+      return;
+    }
     const p = this.pending;
     this.pending = undefined;
     p?.resolve(text);

@@ -5,7 +5,7 @@
 // the stub has it; an explicit satp is walked here through physical reads.
 import {
   REG_CSR0, REG_PC, TargetError,
-  type AddressSpace, type BreakKind, type Disposable, type StopEvent, type StopReason, type Target,
+  type AddressSpace, type BreakKind, type Disposable, type StepOptions, type StopEvent, type StopReason, type Target,
   type TargetFeatures, type TargetState, type WatchKind,
 } from '../../emulator/target';
 import { walkSv39 } from '../monitor/sv39';
@@ -32,9 +32,17 @@ export class RemoteTarget implements Target {
   private stopWaiters: ((ev: StopEvent) => void)[] = [];
   private selectedG: string | undefined;
   private gCache = new Map<number, bigint[]>();
-  private breakpoints = new Set<bigint>();
+  /** Holders per breakpoint (`sw:ADDR`, `hw:ADDR`) and watchpoint (`KIND:ADDR:LEN`): the stub gets Z on the first, z on the last. */
+  private breakpoints = new Map<string, number>();
+  private watchpoints = new Map<string, number>();
+  /** An insertion or removal while the machine runs: paused quietly for it, resumed after. */
+  private editing: { pauseWanted: boolean; waiters: ((ev: StopEvent) => void)[] } | undefined;
+  private editChain: Promise<void> = Promise.resolve();
+  /** A step of our own (off a breakpoint): its stop is not reported to listeners. */
+  private quiet = false;
   private lastStop: StopEvent;
   private pausing = false;
+  private closing = false;
 
   private constructor(
     private readonly conn: RspConnection,
@@ -103,12 +111,45 @@ export class RemoteTarget implements Target {
 
   /** Ends the connection; `detach` first lets the stub's machine run on (QEMU resumes). */
   async close(detach = false): Promise<void> {
-    if (detach && !this.conn.closed && this.runState === 'paused') await this.conn.request('D').catch(() => undefined);
+    // nothing more goes out after the detach: QEMU stops a running machine at any byte it gets
+    // (a breakpoint removal still on its way would stop the machine we just let go)
+    this.closing = true;
+    if (detach && !this.conn.closed && this.runState === 'paused') {
+      // with multiprocess+ a stub wants the process: QEMU answers a bare D with E22 and stays stopped
+      const pid = this.stubFeatures.get('multiprocess') === '+' ? /^p([0-9a-fA-F]+)\./.exec(this.threads[0] ?? '')?.[1] ?? '1' : undefined;
+      const reply = await this.conn.request(pid ? `D;${pid}` : 'D').catch(() => 'E');
+      if (pid && reply !== 'OK') await this.conn.request('D').catch(() => undefined);
+    }
     this.conn.close();
+  }
+
+  /**
+   * gdb's `monitor LINE`: qRcmd to the stub; resolves with the text it printed (its 'O' packets,
+   * or a hex reply as some stubs give). Rejects with the stub's error (E NN: "not supported").
+   */
+  async monitor(line: string): Promise<string> {
+    let text = '';
+    const prev = this.conn.onConsole;
+    this.conn.onConsole = (t) => { text += t; };
+    let reply: string;
+    try {
+      reply = await this.conn.request(`qRcmd,${toHex(new TextEncoder().encode(line))}`);
+    } finally {
+      this.conn.onConsole = prev;
+    }
+    if (reply === '') throw new TargetError('the stub has no monitor commands (qRcmd not supported)', 'unsupported');
+    if (/^E[0-9a-fA-F]{2}$/.test(reply)) throw new TargetError(`the stub refused the monitor command (${reply})`, 'unsupported');
+    if (reply !== 'OK') {
+      const bytes = fromHex(reply);
+      if (bytes) text += new TextDecoder().decode(bytes);
+    }
+    return text;
   }
 
   async resume(): Promise<void> {
     this.requireState('paused', 'resume');
+    if (!(await this.stepOffBreakpoint())) return;
+    this.requireState('paused', 'resume'); // the session may have detached meanwhile
     this.invalidate();
     this.mode = 'continue';
     this.runState = 'running';
@@ -116,14 +157,39 @@ export class RemoteTarget implements Target {
   }
 
   async pause(): Promise<StopEvent> {
-    if (this.runState !== 'running') return this.lastStop.reason.kind === 'pause' ? this.lastStop : this.pauseEvent();
+    const ed = this.editing;
+    if (ed) { ed.pauseWanted = true; return new Promise((resolve) => ed.waiters.push(resolve)); }
+    if (this.runState !== 'running' || this.closing) return this.lastStop.reason.kind === 'pause' ? this.lastStop : this.pauseEvent();
     const ev = this.nextStop();
     this.pausing = true;
     this.conn.interrupt();
     return ev;
   }
 
-  async step(hart: number): Promise<StopEvent> {
+  /**
+   * Resuming at a breakpoint runs its instruction, as the Machine does: stubs like QEMU's stop
+   * there again at once, so lift it, step the hart over it quietly, and put it back (gdb's own
+   * way). False when that step stopped for another reason, which is then reported instead.
+   */
+  private async stepOffBreakpoint(): Promise<boolean> {
+    const r = this.lastStop.reason;
+    if (!('hart' in r) || this.breakpoints.size === 0) return true;
+    const pc = await this.readRegister(r.hart, REG_PC).catch(() => undefined);
+    if (pc === undefined || !this.breakpoints.has(`sw:${pc}`)) return true;
+    await this.zPacket('z', 0, pc, 4);
+    let ev: StopEvent;
+    this.quiet = true;
+    try { ev = await this.step(r.hart); } finally {
+      this.quiet = false;
+      if (this.runState === 'paused') await this.zPacket('Z', 0, pc, 4);
+    }
+    if (ev.reason.kind === 'step') return true;
+    for (const l of [...this.listeners]) l(ev);
+    return false;
+  }
+
+  /** QEMU's stub masks interrupts in a single step by default (`maintenance packet qqemu.sstep`), so noInterrupts holds there as it is. */
+  async step(hart: number, _opts?: StepOptions): Promise<StopEvent> {
     this.requireState('paused', 'step');
     const tid = this.threadOf(hart);
     this.invalidate();
@@ -205,22 +271,83 @@ export class RemoteTarget implements Target {
     });
   }
 
+  /**
+   * Counted per address and kind across callers (added twice, removed once: still set), as the
+   * Machine does. While the target runs, the stub (QEMU's takes packets only while stopped) is
+   * paused for the packet and resumed, and that pause is not reported (`edit`).
+   */
   async addBreakpoint(address: bigint, kind: BreakKind = 'sw'): Promise<void> {
-    await this.zPacket('Z', kind === 'sw' ? 0 : 1, address, 4);
-    this.breakpoints.add(address);
+    const a = BigInt.asUintN(64, address);
+    await this.counted(this.breakpoints, `${kind}:${a}`, true, () => this.zPacket('Z', kind === 'sw' ? 0 : 1, a, 4));
   }
 
   async removeBreakpoint(address: bigint, kind: BreakKind = 'sw'): Promise<void> {
-    this.breakpoints.delete(address);
-    await this.zPacket('z', kind === 'sw' ? 0 : 1, address, 4);
+    const a = BigInt.asUintN(64, address);
+    await this.counted(this.breakpoints, `${kind}:${a}`, false, () => this.zPacket('z', kind === 'sw' ? 0 : 1, a, 4));
   }
 
-  addWatchpoint(address: bigint, length: number, kind: WatchKind): Promise<void> {
-    return this.zPacket('Z', WATCH_TYPE[kind], address, length);
+  async addWatchpoint(address: bigint, length: number, kind: WatchKind): Promise<void> {
+    const a = BigInt.asUintN(64, address);
+    await this.counted(this.watchpoints, `${kind}:${a}:${length}`, true, () => this.zPacket('Z', WATCH_TYPE[kind], a, length));
   }
 
-  removeWatchpoint(address: bigint, length: number, kind: WatchKind): Promise<void> {
-    return this.zPacket('z', WATCH_TYPE[kind], address, length);
+  async removeWatchpoint(address: bigint, length: number, kind: WatchKind): Promise<void> {
+    const a = BigInt.asUintN(64, address);
+    await this.counted(this.watchpoints, `${kind}:${a}:${length}`, false, () => this.zPacket('z', WATCH_TYPE[kind], a, length));
+  }
+
+  private async counted(holders: Map<string, number>, key: string, add: boolean, send: () => Promise<void>): Promise<void> {
+    const n = holders.get(key) ?? 0;
+    if (add) {
+      if (n === 0) await this.edit(send);
+      holders.set(key, n + 1);
+    } else if (n === 1) {
+      holders.delete(key);
+      await this.edit(send);
+    } else if (n > 1) holders.set(key, n - 1);
+  }
+
+  private breakpointAt(pc: bigint): boolean {
+    return this.breakpoints.has(`sw:${pc}`) || this.breakpoints.has(`hw:${pc}`);
+  }
+
+  /**
+   * Sends a Z/z packet now, or, while the target runs, between a quiet pause and a resume (one
+   * at a time). A stop that came on its own before the pause took (a breakpoint, an exit) is
+   * reported as usual after the packet, and the target stays stopped; so does a pause()
+   * asked for meanwhile.
+   */
+  private async edit(send: () => Promise<void>): Promise<void> {
+    if (this.runState !== 'running' || this.closing) return send();
+    const prev = this.editChain;
+    let release!: () => void;
+    this.editChain = new Promise((r) => { release = r; });
+    try {
+      await prev;
+      // a step (ours off a breakpoint, or the user's) ends by itself
+      if (this.runState === 'running' && this.mode === 'step') await this.nextStop();
+      if (this.runState !== 'running') return await send();
+      const ed = this.editing = { pauseWanted: false, waiters: [] as ((ev: StopEvent) => void)[] };
+      let ev: StopEvent;
+      this.quiet = true;
+      try {
+        const next = this.nextStop();
+        this.pausing = true;
+        this.conn.interrupt();
+        ev = await next;
+      } finally { this.quiet = false; }
+      let failure: unknown;
+      try { if (this.state() === 'paused') await send(); } catch (e) { failure = e; }
+      this.editing = undefined;
+      const own = ev.reason.kind === 'pause';
+      if (own && !ed.pauseWanted && this.state() === 'paused') {
+        try { await this.resume(); } catch (e) { failure ??= e; }
+      } else {
+        for (const w of ed.waiters) w(ev);
+        for (const l of [...this.listeners]) l(ev);
+      }
+      if (failure) throw failure;
+    } finally { release(); }
   }
 
   async instructionCount(hart?: number): Promise<bigint> {
@@ -241,12 +368,14 @@ export class RemoteTarget implements Target {
   // ---- internals ----
 
   private request(text: string): Promise<string> {
+    if (this.closing) return Promise.reject(new TargetError('the connection to the remote stub is closing', 'io'));
     return this.conn.request(text).catch((e: unknown) => {
       throw e instanceof RspClientError ? new TargetError(e.message, 'io') : e;
     });
   }
 
   private requireState(want: TargetState, what: string): void {
+    if (this.closing) throw new TargetError(`cannot ${what}: the connection to the remote stub is closing`, 'io');
     if (this.runState === want) return;
     throw new TargetError(`cannot ${what}: the remote target is ${this.runState}`, this.runState === 'exited' ? 'state' : 'busy');
   }
@@ -375,7 +504,7 @@ export class RemoteTarget implements Target {
       if (stop.watch) reason = { kind: 'watchpoint', hart, pc, watch: stop.watch.kind, address: stop.watch.address };
       else if (stop.swbreak || stop.hwbreak) reason = { kind: 'breakpoint', hart, pc };
       else if (mode === 'step') reason = { kind: 'step', hart, pc };
-      else if (this.breakpoints.has(pc) && !(pausing && stop.signal === 2)) reason = { kind: 'breakpoint', hart, pc };
+      else if (this.breakpointAt(pc) && !(pausing && stop.signal === 2)) reason = { kind: 'breakpoint', hart, pc };
       else reason = { kind: 'pause', hart, pc };
     }
     const instret = this.runState === 'paused' ? await this.instructionCount().catch(() => 0n) : this.lastStop.instret;
@@ -385,6 +514,7 @@ export class RemoteTarget implements Target {
   private emit(ev: StopEvent): void {
     this.lastStop = ev;
     for (const w of this.stopWaiters.splice(0)) w(ev);
+    if (this.quiet) return;
     for (const l of [...this.listeners]) l(ev);
   }
 

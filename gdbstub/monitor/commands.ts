@@ -1,9 +1,11 @@
 // The `monitor` commands (gdb's qRcmd, later also the management console), one entry each in
-// one table: help, info, stop, go, halt, reboot, pagetable, regs. `help` lists only what this
+// one table: help, info, stop, go, halt, reboot, pagetable, regs, and the kernel-awareness ones
+// (kernel-commands.ts: ps, sysrq t, deadlock, modules, harts, threads). `help` lists only what this
 // machine offers (commands needing a MachineControl member are absent without it).
 import { REG_CSR0, REG_PC, REG_PRIV } from '../../emulator/target';
 import { csrName } from '../target-description';
 import { decodeCsr } from './csr-decode';
+import { awarenessInfo, KERNEL_COMMANDS } from './kernel-commands';
 import { pteFlags, walkSv39 } from './sv39';
 import { MonitorError, type MonitorCommand, type MonitorContext } from './types';
 
@@ -65,6 +67,7 @@ const info: MonitorCommand = {
       for (const r of regions) out.push(`  ${hex(r.base).padEnd(12)} ${sizeText(r.size).padEnd(10)} ${r.kind.padEnd(4)} ${r.name}`);
     }
     out.push(`instructions: ${await target.instructionCount()}`);
+    out.push(...awarenessInfo(ctx));
     if (control.virtualTime) {
       const t = await control.virtualTime();
       const seconds = Number(t.mtime) / t.frequencyHz;
@@ -114,7 +117,7 @@ const reboot: MonitorCommand = {
 };
 
 const pagetable: MonitorCommand = {
-  name: 'pagetable', usage: 'pagetable VA [satp]', summary: 'walk the Sv39 page table for VA (current satp or the given one)',
+  name: 'pagetable', usage: 'pagetable VA [satp]', summary: 'walk the Sv39/Sv48/Sv57 page table for VA (current satp or the given one)',
   available: (ctx) => ctx.target.features.physicalMemory,
   async run(args, ctx) {
     if (args.length < 1 || args.length > 2) throw new MonitorError('usage: pagetable VA [satp]');
@@ -151,7 +154,7 @@ const regs: MonitorCommand = {
   },
 };
 
-export const MONITOR_COMMANDS: readonly MonitorCommand[] = [help, info, stop, go, halt, reboot, pagetable, regs];
+export const MONITOR_COMMANDS: readonly MonitorCommand[] = [help, info, stop, go, halt, reboot, pagetable, regs, ...KERNEL_COMMANDS];
 
 /** Splits a monitor line into words and runs the command; errors come back as text. */
 export async function runMonitorCommand(line: string, ctx: MonitorContext): Promise<string> {

@@ -1,5 +1,8 @@
 // Decodes CSR values into their fields for `monitor regs` (RISC-V privileged spec: mstatus
-// and sstatus fields, mcause/scause codes, satp mode/ASID/PPN, the mip/mie interrupt bits).
+// and sstatus fields, mcause/scause codes, satp mode/ASID/PPN, the mip/mie interrupt bits), in
+// the monitor's compact one-line form. The structured field decoding (every field by the spec's
+// name, shared with the debug adapter's Registers scope) is csr-fields.ts.
+import { satpMode } from './csr-fields';
 
 const PRIV = ['U', 'S', '?', 'M'];
 
@@ -48,8 +51,7 @@ export function decodeCsr(name: string, v: bigint): string {
     case 'mip': case 'mie': case 'sip': case 'sie': case 'mideleg': return irqBits(v);
     case 'medeleg': return Object.keys(EXCEPTIONS).map(Number).filter((n) => bit(v, n)).join(',') || 'none';
     case 'satp': {
-      const mode = field(v, 60, 4);
-      return `MODE=${mode === 0 ? 'Bare' : mode === 8 ? 'Sv39' : mode === 9 ? 'Sv48' : mode} ASID=${field(v, 44, 16)} PPN=0x${(v & ((1n << 44n) - 1n)).toString(16)} (root 0x${((v & ((1n << 44n) - 1n)) << 12n).toString(16)})`;
+      return `MODE=${satpMode(v)} ASID=${field(v, 44, 16)} PPN=0x${(v & ((1n << 44n) - 1n)).toString(16)} (root 0x${((v & ((1n << 44n) - 1n)) << 12n).toString(16)})`;
     }
     case 'mtvec': case 'stvec': return `base 0x${(v & ~3n).toString(16)} ${(v & 3n) === 1n ? 'vectored' : 'direct'}`;
     case 'priv': return `${PRIV[Number(v & 3n)]}-mode`;

@@ -1,6 +1,7 @@
-// Walks an Sv39 page table (RISC-V privileged spec, section "Sv39: Page-Based 39-bit Virtual-
-// Memory System") through physical reads of a Target, for `monitor pagetable`. Returns every
-// level it read, so the user sees where a translation ends, and the physical address if any.
+// Walks an Sv39, Sv48 or Sv57 page table (RISC-V privileged spec, sections "Sv39", "Sv48" and
+// "Sv57: Page-Based 39/48/57-bit Virtual-Memory System") through physical reads of a Target,
+// for `monitor pagetable` and the RSP client's satp address space. Returns every level it
+// read, so the user sees where a translation ends, and the physical address if any.
 import type { Target } from '../../emulator/target';
 
 export interface WalkStep {
@@ -28,15 +29,25 @@ export function pteFlags(pte: bigint): string {
 
 const mask = (bits: number): bigint => (1n << BigInt(bits)) - 1n;
 
-export async function walkSv39(target: Target, satp: bigint, va: bigint): Promise<WalkResult> {
+/** satp MODE -> name and page-table levels. */
+const MODES = new Map([[8, { name: 'Sv39', levels: 3 }], [9, { name: 'Sv48', levels: 4 }], [10, { name: 'Sv57', levels: 5 }]]);
+
+/** Walks the page table satp names (Sv39, Sv48 or Sv57) for va. */
+export async function walkPageTable(target: Target, satp: bigint, va: bigint): Promise<WalkResult> {
+  satp = BigInt.asUintN(64, satp);
+  va = BigInt.asUintN(64, va);
   const mode = Number(satp >> 60n);
   if (mode === 0) return { steps: [], physical: va, pageSize: undefined, problem: 'satp mode is Bare: no translation (VA = PA)' };
-  if (mode !== 8) return { steps: [], problem: `satp mode ${mode} is not Sv39 (8)` };
-  const top = va >> 38n;
-  if (top !== 0n && top !== mask(26)) return { steps: [], problem: `0x${va.toString(16)} is not a canonical Sv39 address (bits 63..39 must equal bit 38)` };
+  const m = MODES.get(mode);
+  if (!m) return { steps: [], problem: `satp mode ${mode} is not Sv39 (8), Sv48 (9) or Sv57 (10)` };
+  const valen = 12 + 9 * m.levels;
+  const top = va >> BigInt(valen - 1);
+  if (top !== 0n && top !== mask(65 - valen)) {
+    return { steps: [], problem: `0x${va.toString(16)} is not a canonical ${m.name} address (bits 63..${valen} must equal bit ${valen - 1})` };
+  }
   const steps: WalkStep[] = [];
   let table = (satp & mask(44)) << 12n;
-  for (let level = 2; level >= 0; level--) {
+  for (let level = m.levels - 1; level >= 0; level--) {
     const vpn = (va >> BigInt(12 + 9 * level)) & mask(9);
     const pteAddress = table + vpn * 8n;
     const bytes = await target.readMemory(pteAddress, 8, { kind: 'physical' });
@@ -62,3 +73,6 @@ export async function walkSv39(target: Target, satp: bigint, va: bigint): Promis
   }
   return { steps, problem: 'level 0 PTE is not a leaf' };
 }
+
+/** The walk under its first name (it handles Sv48 and Sv57 too). */
+export const walkSv39 = walkPageTable;

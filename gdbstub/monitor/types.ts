@@ -4,6 +4,7 @@
 // can run the same commands later.
 import type { Target } from '../../emulator/target';
 import type { MachineControl } from '../machine-control';
+import type { AttachedProcess, KernelView } from '../kernel-view';
 
 export interface MonitorContext {
   readonly target: Target;
@@ -13,6 +14,10 @@ export interface MonitorContext {
   /** Pause (false) or resume (true) the guest without gdb noticing (UML mconsole stop/go). */
   freeRun(run: boolean): Promise<void>;
   isFreeRunning(): boolean;
+  /** Kernel awareness as the stub shows it (ps, sysrq t, deadlock, modules, threads). */
+  readonly kernel?: KernelView;
+  /** The user process gdb attached to, if any. */
+  readonly process?: AttachedProcess;
 }
 
 /** A user mistake (bad arguments) or an unavailable operation: printed, never a crash. */

@@ -31,12 +31,13 @@ async function handleZ(cmd: ZCommand, ctx: StubContext): Promise<string> {
     if (cmd.type <= 1) {
       const kind = cmd.type === 0 ? 'sw' : 'hw';
       const key = `${kind}:${cmd.address}`;
+      // The machine's breakpoint is shared (a sw and a hw one at one address, the stub's own
+      // module hooks): ctx.userBreakpoint counts holders, so removing one keeps the others.
       if (cmd.insert) {
-        if (!state.breakpoints.has(key)) await target.addBreakpoint(cmd.address, kind);
+        if (!state.breakpoints.has(key)) await ctx.userBreakpoint(cmd.address, kind, true);
         state.breakpoints.set(key, { address: cmd.address, kind });
-      } else {
-        state.breakpoints.delete(key);
-        await target.removeBreakpoint(cmd.address, kind);
+      } else if (state.breakpoints.delete(key)) {
+        await ctx.userBreakpoint(cmd.address, kind, false);
       }
       return 'OK';
     }
@@ -46,8 +47,8 @@ async function handleZ(cmd: ZCommand, ctx: StubContext): Promise<string> {
     if (cmd.insert) {
       if (!state.watchpoints.has(key)) await target.addWatchpoint(cmd.address, cmd.kind, kind);
       state.watchpoints.set(key, { address: cmd.address, length: cmd.kind, kind });
-    } else {
-      state.watchpoints.delete(key);
+    } else if (state.watchpoints.delete(key)) {
+      // only what this gdb inserted: the machine counts holders, another owner's stays
       await target.removeWatchpoint(cmd.address, cmd.kind, kind);
     }
     return 'OK';

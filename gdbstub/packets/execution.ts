@@ -1,16 +1,31 @@
 // Execution packets: ? (why stopped), c/C and s/S (legacy resume and step, optional address),
-// vCont? and vCont (per-thread actions c, C, s, S, t), D (detach), k and vKill (kill).
+// vCont? and vCont (per-thread actions c, C, s, S, t), D (detach), k and vKill (kill), and the
+// extended mode: ! (enable it), vAttach (attach to a user process, kernel awareness).
 // Signals in C/S are accepted and ignored: a bare machine has no signals to deliver.
 // A vCont that steps one thread while "continuing" the others steps that hart alone and
 // leaves the others where they are (the Target steps one hart; QEMU lets the others run).
+// Stepping a task that is not on a hart (kernel awareness) runs the machine until the task is
+// back on a hart at its saved pc, then steps it: the instruction it really executes next.
 import { PacketError } from '../errors';
 import { parseHexBig, parseHexInt } from '../rsp/encoding';
 import { parseThreadId, type ThreadSel } from '../threads';
+import { savedRegister } from '../kernel-view';
 import { packet, type StubContext } from './types';
-import { REG_PC } from '../../emulator/target';
+import { REG_CSR0, REG_PC, REG_PRIV } from '../../emulator/target';
 
-async function setPc(ctx: StubContext, hart: number, address: bigint | undefined): Promise<void> {
-  if (address !== undefined) await ctx.target.writeRegister(hart, REG_PC, address);
+/** The hart a thread's registers live on (undefined: the thread is not on a hart now). */
+async function liveHart(ctx: StubContext, which: 'g' | 'c', sel?: ThreadSel): Promise<number | undefined | 'gone'> {
+  const e = sel?.kind === 'id' ? await ctx.kernel.thread(sel.id, ctx.state.process) : await ctx.selectedThread(which);
+  if (!e) return sel?.kind === 'id' ? 'gone' : which === 'c' ? ctx.state.cHart : ctx.state.gHart;
+  const src = await ctx.kernel.registerSource(e, ctx.state.process);
+  if (src.kind === 'hart') return src.hart;
+  return undefined;
+}
+
+async function setPc(ctx: StubContext, hart: number | undefined, address: bigint | undefined): Promise<void> {
+  if (address === undefined) return;
+  if (hart === undefined) throw new Error('the thread is not on a hart');
+  await ctx.target.writeRegister(hart, REG_PC, address);
 }
 
 async function resumeAll(ctx: StubContext): Promise<string> {
@@ -25,14 +40,56 @@ async function resumeAll(ctx: StubContext): Promise<string> {
   return ctx.stopReply(ev);
 }
 
-async function stepOne(ctx: StubContext, hart: number): Promise<string> {
-  return ctx.stopReply(await ctx.stepHart(hart));
+/** Steps a thread: its hart if it is on one, else (a sleeping task) as soon as it runs again. */
+async function stepThread(ctx: StubContext, which: 'g' | 'c', sel?: ThreadSel): Promise<string> {
+  const hart = await liveHart(ctx, which, sel);
+  if (hart === 'gone') return 'E03';
+  if (hart !== undefined) {
+    if (hart < 0 || hart >= ctx.target.features.harts) return 'E03';
+    return ctx.stopReply(await ctx.stepHart(hart));
+  }
+  const e = sel?.kind === 'id' ? await ctx.kernel.thread(sel.id, ctx.state.process) : await ctx.selectedThread(which);
+  const src = e && await ctx.kernel.registerSource(e, ctx.state.process);
+  if (!e?.task || !src || src.kind !== 'saved') return 'E03';
+  const pc = savedRegister(src, REG_PC);
+  if (pc === undefined) return 'E01';
+  const task = e.task;
+  const process = ctx.state.process;
+  ctx.consoleOutput(`pid ${task.pid} (${task.name}) is not on a hart: running until it resumes at 0x${pc.toString(16)}\n`);
+  const ev = await ctx.stepWhenScheduled(pc, async (h) => {
+    if (process) {
+      // the process's own instruction: user mode in its address space
+      if (await ctx.target.readRegister(h, REG_PRIV).catch(() => 1n) !== 0n) return false;
+      const satp = await ctx.target.readRegister(h, REG_CSR0 + 0x180).catch(() => undefined);
+      return satp === undefined || process.satp === undefined || ((satp ^ process.satp) & ((1n << 44n) - 1n)) === 0n;
+    }
+    return (await ctx.kernel.awareness?.taskOnHart(h))?.tid === task.tid;
+  });
+  return ctx.stopReply(ev);
 }
-
 export const whyStopped = packet({
   key: '?',
   parse: (text) => (text === '?' ? {} : new PacketError(text, '? takes no arguments')),
   handle: async (_cmd, ctx) => ctx.stopReply(await ctx.currentStop()),
+});
+
+export const extendedMode = packet({
+  key: '!',
+  parse: (text) => (text === '!' ? {} : new PacketError(text, '! takes no arguments')),
+  handle(_cmd, ctx) {
+    ctx.state.extended = true;
+    return 'OK';
+  },
+});
+
+/** vAttach;PID: with kernel awareness, selects the user process PID (UML's `att`): gdb sees it alone, with its program. */
+export const vAttach = packet({
+  key: 'vAttach',
+  parse(text) {
+    const pid = /^vAttach;([0-9a-fA-F]{1,8})$/.exec(text);
+    return pid ? { pid: parseInt(pid[1], 16) } : new PacketError(text, 'expected vAttach;pid');
+  },
+  handle: (cmd, ctx) => (ctx.kernel.awareness ? ctx.attach(cmd.pid) : ''),
 });
 
 /** c [addr], s [addr], C sig[;addr], S sig[;addr]. */
@@ -50,13 +107,15 @@ function parseResume(text: string): { address?: bigint } | PacketError {
 }
 
 async function handleContinue(cmd: { address?: bigint }, ctx: StubContext): Promise<string> {
-  try { await setPc(ctx, ctx.state.cHart, cmd.address); } catch { return 'E22'; }
+  try { await setPc(ctx, await liveHart(ctx, 'c') as number | undefined, cmd.address); } catch { return 'E22'; }
   return resumeAll(ctx);
 }
 
 async function handleStep(cmd: { address?: bigint }, ctx: StubContext): Promise<string> {
-  try { await setPc(ctx, ctx.state.cHart, cmd.address); } catch { return 'E22'; }
-  return stepOne(ctx, ctx.state.cHart);
+  if (cmd.address !== undefined) {
+    try { await setPc(ctx, await liveHart(ctx, 'c') as number | undefined, cmd.address); } catch { return 'E22'; }
+  }
+  return stepThread(ctx, 'c');
 }
 
 export const continueLegacy = packet({ key: 'c', parse: parseResume, handle: handleContinue });
@@ -97,14 +156,9 @@ export const vCont = packet({
     return { actions };
   },
   async handle(cmd, ctx) {
-    const harts = ctx.target.features.harts;
-    // The leftmost action that applies to a thread wins; a step names the hart to step.
+    // The leftmost action that applies to a thread wins; a step names the thread to step.
     const step = cmd.actions.find((a) => a.action === 's');
-    if (step) {
-      const hart = step.thread?.kind === 'hart' ? step.thread.hart : ctx.state.cHart;
-      if (hart < 0 || hart >= harts) return 'E03';
-      return stepOne(ctx, hart);
-    }
+    if (step) return stepThread(ctx, 'c', step.thread?.kind === 'id' ? step.thread : undefined);
     if (cmd.actions.some((a) => a.action === 'c')) return resumeAll(ctx);
     // Only 't' (stop): in all-stop mode the machine stops and reports where.
     return ctx.stopReply(await ctx.currentStop());
@@ -133,7 +187,10 @@ export const vKill = packet({
   key: 'vKill',
   parse: (text) => (/^vKill;[0-9a-fA-F]+$/.test(text) ? {} : new PacketError(text, 'expected vKill;pid')),
   handle(_cmd, ctx) {
-    ctx.afterReply(() => ctx.disconnect('kill'));
+    // In extended mode with kernel awareness, gdb kills before every `attach`: let go of the
+    // process (breakpoints dropped, machine paused), never power the machine off.
+    const how = ctx.state.extended && ctx.kernel.awareness ? 'forget' : 'kill';
+    ctx.afterReply(() => ctx.disconnect(how));
     return 'OK';
   },
 });

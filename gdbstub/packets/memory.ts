@@ -1,5 +1,7 @@
 // Memory packets: m (read, hex), M (write, hex), X (write, binary). Addresses are virtual, as
-// the Hg hart sees them (gdb knows no other kind). Stopped in U-mode, the hart itself may not
+// the Hg thread sees them (gdb knows no other kind): its hart, or with kernel awareness a task
+// not on a hart through its own page table (a sleeping process's user memory stays readable),
+// and what that table does not map through the kernel's. Stopped in U-mode, the hart itself may not
 // read kernel pages (no U bit), but a debugger must: an access the hart's own view refuses is
 // retried through its page table as S-mode with SUM set. Unmapped memory answers E14 (as
 // QEMU's stub does); a read that runs off the end of mapped memory returns the readable part
@@ -14,16 +16,39 @@ const PAGE = 0x1000n;
 
 const SATP = 0x180;
 
-const space = (ctx: StubContext): AddressSpace => (ctx.state.physicalMemory ? { kind: 'physical' } : { kind: 'virtual', hart: ctx.state.gHart });
+/**
+ * The Hg thread's view: its hart's, or (a task not on a hart) its own address space, with the
+ * kernel's as the fallback for what that space does not map.
+ */
+async function space(ctx: StubContext): Promise<{ space: AddressSpace; hart: number; kernel?: AddressSpace }> {
+  if (ctx.state.physicalMemory) return { space: { kind: 'physical' }, hart: ctx.state.gHart };
+  const e = ctx.kernel.awareness ? await ctx.selectedThread('g') : undefined;
+  const src = e && await ctx.kernel.registerSource(e, ctx.state.process);
+  const saved = src && ctx.kernel.savedSpace(src);
+  if (saved) return { space: saved, hart: ctx.state.gHart, kernel: ctx.kernel.kernelSpace() };
+  const hart = src?.kind === 'hart' ? src.hart : ctx.state.gHart;
+  return { space: { kind: 'virtual', hart }, hart };
+}
 
-/** Runs `access` in the hart's view; if that finds nothing mapped, once more as its kernel would see it. */
+const sameSpace = (a: AddressSpace, b: AddressSpace): boolean =>
+  a.kind === b.kind && (a.kind !== 'satp' || b.kind !== 'satp' || a.satp === b.satp) && (a.kind !== 'virtual' || b.kind !== 'virtual' || a.hart === b.hart);
+
+/**
+ * Runs `access` in the thread's view. What that view finds unmapped is tried once more as the
+ * kernel would see it: a hart's through its own satp as S-mode (a hart stopped in U-mode), a
+ * sleeping task's through the kernel's address space (xv6's process page tables map neither the
+ * kernel's data nor its stacks, so gdb unwinding a sleeping process's kernel stack reads there).
+ */
 async function withKernelView<T>(ctx: StubContext, access: (space: AddressSpace) => Promise<T>): Promise<T> {
+  const view = await space(ctx);
   try {
-    return await access(space(ctx));
+    return await access(view.space);
   } catch (e) {
-    if ((e as { code?: string }).code !== 'unmapped' || !ctx.target.features.satpTranslation || ctx.state.physicalMemory) throw e;
+    if ((e as { code?: string }).code !== 'unmapped') throw e;
+    if (view.kernel && !sameSpace(view.kernel, view.space)) return access(view.kernel);
+    if (!ctx.target.features.satpTranslation || view.space.kind !== 'virtual') throw e;
     let satp: bigint;
-    try { satp = await ctx.target.readRegister(ctx.state.gHart, REG_CSR0 + SATP); } catch { throw e; }
+    try { satp = await ctx.target.readRegister(view.hart, REG_CSR0 + SATP); } catch { throw e; }
     if (satp >> 60n === 0n) throw e; // bare: the hart's view was already physical
     return access({ kind: 'satp', satp });
   }
@@ -67,7 +92,7 @@ export const writeMemoryHex = packet({
   },
   async handle(cmd, ctx) {
     if (cmd.data.length === 0) return 'OK';
-    try { await withKernelView(ctx, (sp) => ctx.target.writeMemory(cmd.address, cmd.data, sp)); return 'OK'; } catch (e) { return errorReply(e); }
+    try { await withKernelView(ctx, (sp) => ctx.target.writeMemory(cmd.address, cmd.data, sp)); ctx.kernel.invalidate(); return 'OK'; } catch (e) { return errorReply(e); }
   },
 });
 
@@ -85,7 +110,7 @@ export const writeMemoryBinary = packet({
   },
   async handle(cmd, ctx) {
     if (cmd.data.length === 0) return 'OK'; // gdb probes X support with an empty write
-    try { await withKernelView(ctx, (sp) => ctx.target.writeMemory(cmd.address, cmd.data, sp)); return 'OK'; } catch (e) { return errorReply(e); }
+    try { await withKernelView(ctx, (sp) => ctx.target.writeMemory(cmd.address, cmd.data, sp)); ctx.kernel.invalidate(); return 'OK'; } catch (e) { return errorReply(e); }
   },
 });
 

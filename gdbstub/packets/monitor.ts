@@ -15,6 +15,7 @@ export const monitorCommand = packet({
     const output = await runMonitorCommand(cmd.line, {
       target: ctx.target, control: ctx.control, hart: ctx.state.gHart,
       freeRun: (run) => ctx.freeRun(run), isFreeRunning: () => ctx.isFreeRunning(),
+      kernel: ctx.kernel, process: ctx.state.process,
     });
     ctx.consoleOutput(output);
     return 'OK';

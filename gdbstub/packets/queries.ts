@@ -1,12 +1,12 @@
 // General queries: QStartNoAckMode, and the qXfer reads of the target description, the memory
-// map and the thread list (qXfer:OBJECT:read:ANNEX:OFFSET,LENGTH, answered 'm' + data when
-// more follows or 'l' + data at the end, data escaped as binary).
+// map, the thread list, and with kernel awareness the library list (modules) and the executable
+// of a process (qXfer:OBJECT:read:ANNEX:OFFSET,LENGTH, answered 'm' + data when more follows or
+// 'l' + data at the end, data escaped as binary).
 import { PacketError } from '../errors';
 import { memoryMapXml } from '../memory-map';
 import { escapeBinary, latin1 } from '../rsp/encoding';
 import { targetDescriptionXml } from '../target-description';
 import { formatThreadId } from '../threads';
-import { hartSummary } from './threads';
 import { addrLength, isError } from './parse';
 import { packet, type PacketSpec, type Reply, type StubContext } from './types';
 
@@ -67,13 +67,31 @@ export const xferFeatures = xferRead('features', (ctx, annex) => (annex === 'tar
 export const xferMemoryMap = xferRead('memory-map', (ctx, annex) => (annex === '' ? memoryMapXml(ctx.control.memoryRegions!()) : undefined),
   (ctx) => ctx.control.memoryRegions !== undefined);
 
+const xmlText = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** Threads with their names (a task's, or hartN) and cores (the hart running it); the text is qThreadExtraInfo's. */
 export const xferThreads = xferRead('threads', async (ctx, annex) => {
   if (annex !== '') return undefined;
   const lines = ['<?xml version="1.0"?>', '<threads>'];
-  for (let h = 0; h < ctx.target.features.harts; h++) {
-    const text = (await hartSummary(ctx, h)).replace(/[<>&"]/g, '');
-    lines.push(`<thread id="${formatThreadId(h, ctx.state.multiprocess)}" core="${h}" name="hart${h}">${text}</thread>`);
+  for (const e of await ctx.kernel.threads(ctx.state.process)) {
+    const core = e.hart !== undefined ? ` core="${e.hart}"` : '';
+    lines.push(`<thread id="${formatThreadId(e.id, ctx.state.multiprocess)}"${core} name="${xmlText(ctx.kernel.threadName(e))}">${xmlText(await ctx.kernel.extraInfo(e))}</thread>`);
   }
   lines.push('</threads>');
   return lines.join('\n') + '\n';
 });
+
+/**
+ * Loaded modules as libraries: each module's object file on the host with one address per
+ * allocated section, so gdb loads (and later drops) its symbols by itself. Re-read by gdb after
+ * every `library:` stop (the stub's internal breakpoints on the kernel's module hooks).
+ */
+export const xferLibraries = xferRead('libraries', (ctx, annex) => (annex === '' ? ctx.libraries() : undefined),
+  (ctx) => ctx.kernel.awareness !== undefined);
+
+/** The executable of a process (annex: its pid in hex, or empty for the current one): a user program's path, or the kernel's. */
+export const xferExecFile = xferRead('exec-file', (ctx, annex) => {
+  if (annex !== '' && !/^[0-9a-fA-F]{1,8}$/.test(annex)) return undefined;
+  const pid = annex === '' ? ctx.state.process?.pid : parseInt(annex, 16);
+  return ctx.kernel.execFile(pid);
+}, (ctx) => ctx.kernel.awareness !== undefined || ctx.kernel.kernelPath !== undefined);

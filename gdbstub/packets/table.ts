@@ -4,6 +4,7 @@
 import { PacketError } from '../errors';
 import * as breakpoints from './breakpoints';
 import * as execution from './execution';
+import * as files from './files';
 import * as memory from './memory';
 import * as monitor from './monitor';
 import * as queries from './queries';
@@ -21,7 +22,8 @@ const supported = packet({
   handle(cmd, ctx) {
     const gdb = new Set(cmd.features);
     ctx.state.gdbFeatures = gdb;
-    ctx.state.multiprocess = gdb.has('multiprocess+');
+    // multiprocess syntax only when both sides offer it (not with kernel awareness: threads.ts)
+    ctx.state.multiprocess = gdb.has('multiprocess+') && ctx.kernel.awareness === undefined;
     ctx.state.swbreak = gdb.has('swbreak+');
     ctx.state.hwbreak = gdb.has('hwbreak+');
     const parts = [`PacketSize=${ctx.options.packetSize.toString(16)}`];
@@ -36,7 +38,8 @@ const supported = packet({
 export const PACKETS: readonly AnyPacketSpec[] = [
   supported,
   queries.startNoAckMode, queries.xferFeatures, queries.xferMemoryMap, queries.xferThreads,
-  execution.whyStopped, execution.continueLegacy, execution.continueSignal, execution.stepLegacy, execution.stepSignal,
+  queries.xferLibraries, queries.xferExecFile, files.vFile,
+  execution.whyStopped, execution.extendedMode, execution.vAttach, execution.continueLegacy, execution.continueSignal, execution.stepLegacy, execution.stepSignal,
   execution.vContQuery, execution.vCont, execution.detach, execution.kill, execution.vKill,
   registers.readAllRegisters, registers.writeAllRegisters, registers.readRegister, registers.writeRegister,
   memory.readMemory, memory.writeMemoryHex, memory.writeMemoryBinary, memory.qemuSupported, memory.qemuPhysicalMode,

@@ -1,17 +1,11 @@
-// Thread packets (threads are harts): H (select the hart for g/m and for c/s), T (is it alive),
-// qC (current thread), qfThreadInfo/qsThreadInfo (the list), qThreadExtraInfo (a short status),
-// qAttached (yes: detaching leaves the machine running, it is never "our child process").
-import { REG_PRIV } from '../../emulator/target';
+// Thread packets: H (select the thread for g/m and for c/s), T (is it alive), qC (current
+// thread), qfThreadInfo/qsThreadInfo (the list), qThreadExtraInfo (a short status), qAttached
+// (yes: detaching leaves the machine running, it is never "our child process"). Threads are
+// harts, or tasks with kernel awareness (kernel-view.ts says which id names what).
 import { PacketError } from '../errors';
 import { asciiToHex } from '../rsp/encoding';
-import { formatThreadId, parseThreadId, type ThreadSel } from '../threads';
-import { packet, type StubContext } from './types';
-
-const PRIV_NAMES: Record<number, string> = { 0: 'U-mode', 1: 'S-mode', 3: 'M-mode' };
-
-function validHart(ctx: StubContext, t: ThreadSel): boolean {
-  return t.kind !== 'hart' || (t.hart >= 0 && t.hart < ctx.target.features.harts);
-}
+import { formatThreadId, parseThreadId } from '../threads';
+import { packet } from './types';
 
 export const setThread = packet({
   key: 'H',
@@ -21,10 +15,16 @@ export const setThread = packet({
     const thread = parseThreadId(text.slice(2));
     return thread ? { op, thread } : new PacketError(text, 'bad thread id');
   },
-  handle(cmd, ctx) {
-    if (!validHart(ctx, cmd.thread)) return 'E03';
-    if (cmd.thread.kind === 'hart') {
-      if (cmd.op === 'g') ctx.state.gHart = cmd.thread.hart; else ctx.state.cHart = cmd.thread.hart;
+  async handle(cmd, ctx) {
+    if (cmd.thread.kind !== 'id') return 'OK';
+    const e = await ctx.kernel.thread(cmd.thread.id, ctx.state.process);
+    if (!e) return 'E03';
+    if (cmd.op === 'g') {
+      ctx.state.gThread = e.id;
+      if (e.hart !== undefined) ctx.state.gHart = e.hart;
+    } else {
+      ctx.state.cThread = e.id;
+      if (e.hart !== undefined) ctx.state.cHart = e.hart;
     }
     return 'OK';
   },
@@ -36,23 +36,25 @@ export const threadAlive = packet({
     const thread = parseThreadId(text.slice(1));
     return thread ? { thread } : new PacketError(text, 'bad thread id');
   },
-  handle: (cmd, ctx) => (cmd.thread.kind === 'hart' && validHart(ctx, cmd.thread) ? 'OK' : 'E03'),
+  handle: async (cmd, ctx) => (cmd.thread.kind === 'id' && await ctx.kernel.thread(cmd.thread.id, ctx.state.process) ? 'OK' : 'E03'),
 });
 
 export const currentThread = packet({
   key: 'qC',
   parse: (text) => (text === 'qC' ? {} : new PacketError(text, 'qC takes no arguments')),
-  handle: (_cmd, ctx) => 'QC' + formatThreadId(ctx.state.gHart, ctx.state.multiprocess),
+  handle: async (_cmd, ctx) => 'QC' + formatThreadId(ctx.state.gThread || await ctx.kernel.threadOfHart(ctx.state.gHart, ctx.state.process), ctx.state.multiprocess),
 });
 
 export const firstThreadInfo = packet({
   key: 'qfThreadInfo',
   parse: (text) => (text === 'qfThreadInfo' ? {} : new PacketError(text, 'qfThreadInfo takes no arguments')),
-  handle(_cmd, ctx) {
-    const ids = Array.from({ length: ctx.target.features.harts }, (_, h) => formatThreadId(h, ctx.state.multiprocess));
-    return 'm' + ids.join(',');
+  async handle(_cmd, ctx) {
+    const ids = (await ctx.kernel.threads(ctx.state.process)).map((e) => formatThreadId(e.id, ctx.state.multiprocess));
+    return ids.length ? 'm' + ids.join(',') : 'l';
   },
-  feature: () => 'multiprocess+',
+  // With kernel awareness, thread ids are pids of one process (gdb would make an inferior of
+  // every process id it sees in multiprocess syntax), so multiprocess is not offered then.
+  feature: (ctx) => (ctx.kernel.awareness ? undefined : 'multiprocess+'),
 });
 
 export const nextThreadInfo = packet({
@@ -61,13 +63,6 @@ export const nextThreadInfo = packet({
   handle: () => 'l',
 });
 
-/** A one-line description of a hart: its privilege mode, and whether the machine runs. */
-export async function hartSummary(ctx: StubContext, hart: number): Promise<string> {
-  let mode = '';
-  try { mode = ' ' + (PRIV_NAMES[Number(await ctx.target.readRegister(hart, REG_PRIV))] ?? '?-mode'); } catch { /* unreadable while running */ }
-  return `hart ${hart}${mode}${ctx.target.state() === 'running' ? ' running' : ''}`;
-}
-
 export const threadExtraInfo = packet({
   key: 'qThreadExtraInfo',
   parse(text) {
@@ -75,8 +70,9 @@ export const threadExtraInfo = packet({
     return thread ? { thread } : new PacketError(text, 'expected qThreadExtraInfo,thread-id');
   },
   async handle(cmd, ctx) {
-    if (cmd.thread.kind !== 'hart' || !validHart(ctx, cmd.thread)) return 'E03';
-    return asciiToHex(await hartSummary(ctx, cmd.thread.hart));
+    const e = cmd.thread.kind === 'id' ? await ctx.kernel.thread(cmd.thread.id, ctx.state.process) : undefined;
+    if (!e) return 'E03';
+    return asciiToHex(await ctx.kernel.extraInfo(e));
   },
 });
 

@@ -5,6 +5,7 @@
 import type { StopEvent, Target } from '../../emulator/target';
 import type { PacketError } from '../errors';
 import type { MachineControl } from '../machine-control';
+import type { AttachedProcess, KernelView, ThreadEntry } from '../kernel-view';
 
 /** A reply: text, bytes that are already escaped (binary data), or no reply at all (k). */
 export type Reply = string | { binary: Uint8Array } | null;
@@ -28,9 +29,16 @@ export interface SessionState {
   multiprocess: boolean;
   swbreak: boolean;
   hwbreak: boolean;
-  /** Hart of Hg (registers, memory) and Hc (legacy c/s). */
+  /** Thread of Hg (registers, memory) and Hc (legacy c/s); 0 until gdb or a stop reply names one. */
+  gThread: number;
+  cThread: number;
+  /** The hart of those threads (of the last stop for a thread not on a hart): monitor commands' default. */
   gHart: number;
   cHart: number;
+  /** Extended mode (`!`): attach, and kill lets go of a process instead of powering off. */
+  extended: boolean;
+  /** The user process gdb attached to (vAttach), if any. */
+  process?: AttachedProcess;
   /** Breakpoints and watchpoints this session inserted, so a lost connection removes them. */
   breakpoints: Map<string, { address: bigint; kind: 'sw' | 'hw' }>;
   watchpoints: Map<string, { address: bigint; length: number; kind: 'write' | 'read' | 'access' }>;
@@ -44,20 +52,36 @@ export interface StubContext {
   readonly control: MachineControl;
   readonly options: StubOptions;
   readonly state: SessionState;
+  /** Kernel awareness as the stub shows it (threads, libraries); harts only without it. */
+  readonly kernel: KernelView;
+  /** The thread Hg (or Hc) selected, resolved now (undefined: it has gone). */
+  selectedThread(which: 'g' | 'c'): Promise<ThreadEntry | undefined>;
+  /** Inserts or removes a user breakpoint in the machine (shared with the stub's own, by reference count). */
+  userBreakpoint(address: bigint, kind: 'sw' | 'hw', insert: boolean): Promise<void>;
+  /**
+   * Steps a thread that is not on a hart: runs the machine until a hart reaches `pc` with
+   * `accept(hart)` true (the task is back on a hart), then steps that hart once.
+   */
+  stepWhenScheduled(pc: bigint, accept: (hart: number) => Promise<boolean>): Promise<StopEvent>;
+  /** Attaches to a user process (vAttach): the stop reply, or an error reply. */
+  attach(pid: number): Promise<string>;
+  /** The qXfer:libraries:read document at this stop. */
+  libraries(): Promise<string>;
   /** Resumes every hart and resolves with the stop that ends the run (0x03 pauses it). */
   continueUntilStop(): Promise<StopEvent>;
   /** Steps one hart (the others stay put) and resolves with its stop. */
   stepHart(hart: number): Promise<StopEvent>;
   /** The stop to report for `?` (pausing a running machine first). */
   currentStop(): Promise<StopEvent | undefined>;
-  /** The stop reply packet for an event. */
-  stopReply(ev: StopEvent | undefined): string;
+  /** The stop reply packet for an event (names the thread and selects it for Hg/Hc). */
+  stopReply(ev: StopEvent | undefined): Promise<string>;
   /** Sends console output to gdb (O packets), for qRcmd. */
   consoleOutput(text: string): void;
   /** Runs `fn` after the current reply has been sent (detach, kill). */
   afterReply(fn: () => void | Promise<void>): void;
-  /** Ends gdb's hold on the machine: detach applies options.onDisconnect, kill options.onKill. */
-  disconnect(how: 'detach' | 'kill'): Promise<void>;
+  /** Ends gdb's hold on the machine: detach applies options.onDisconnect, kill options.onKill;
+   *  'forget' (extended mode's kill) drops breakpoints and any attached process, machine paused. */
+  disconnect(how: 'detach' | 'kill' | 'forget'): Promise<void>;
   /** The monitor's stop/go: whether the guest runs while gdb thinks it is stopped. */
   freeRun(run: boolean): Promise<void>;
   isFreeRunning(): boolean;

@@ -11,7 +11,25 @@
  *    the current kernel stack, call kernel_trap(), restore and sret.
  * The frame layout is struct trap_regs (kernel.h): x[0..31], pc, status, cause,
  * badaddr, kernel_tp.
+ *
+ * Call-frame information (the .cfi_ directives; they add no instructions): they
+ * tell a debugger where the interrupted context is, so that a backtrace taken in
+ * user_trap() or kernel_trap() goes on through the trap into the interrupted code:
+ * the user program, or the kernel function a trap from kernel mode interrupted.
+ * Every register is at its x[] slot of the frame, and the interrupted pc at its pc
+ * slot, named through DWARF column 64, which the RISC-V psABI reserves as the
+ * "alternate frame return column": the return-address column cannot be ra (x1),
+ * because x1 here is the interrupted code's own ra, not where it resumes. Before
+ * the pc is stored it is in sepc (DWARF 4096 + 0x141), the user sp in sscratch
+ * (4096 + 0x140). The entries are described as ordinary frames, not with
+ * .cfi_signal_frame: gdb 13 for RISC-V has no unwinder for CFI signal frames (its
+ * prologue analyser takes such a frame and stops: "frame did not save the PC").
+ * So gdb looks up the interrupted frame's line at pc - 1: right for a system call
+ * (user_trap moves the saved pc past the ecall before anyone unwinds), at worst
+ * the line before for an interrupt. The information goes to .debug_frame, as the
+ * C files' does (kernel.ld discards .eh_frame).
  */
+    .cfi_sections .debug_frame
     .equ TR_PC, 256
     .equ TR_STATUS, 264
     .equ TR_CAUSE, 272
@@ -23,7 +41,11 @@
     .balign 4
     .globl from_user_entry
 from_user_entry:
+    .cfi_startproc
+    .cfi_return_column 64
+    .cfi_register 64, 4417          /* the interrupted pc is in sepc */
     csrrw sp, sscratch, sp          /* sp = &task->user_regs, sscratch = user sp */
+    .cfi_register 2, 4416           /* the user sp is in sscratch; the CFA is the frame */
     sd x1, 8(sp)
     sd x3, 24(sp)
     sd x4, 32(sp)
@@ -54,10 +76,42 @@ from_user_entry:
     sd x29, 232(sp)
     sd x30, 240(sp)
     sd x31, 248(sp)
+    .cfi_offset 1, 8
+    .cfi_offset 3, 24
+    .cfi_offset 4, 32
+    .cfi_offset 5, 40
+    .cfi_offset 6, 48
+    .cfi_offset 7, 56
+    .cfi_offset 8, 64
+    .cfi_offset 9, 72
+    .cfi_offset 10, 80
+    .cfi_offset 11, 88
+    .cfi_offset 12, 96
+    .cfi_offset 13, 104
+    .cfi_offset 14, 112
+    .cfi_offset 15, 120
+    .cfi_offset 16, 128
+    .cfi_offset 17, 136
+    .cfi_offset 18, 144
+    .cfi_offset 19, 152
+    .cfi_offset 20, 160
+    .cfi_offset 21, 168
+    .cfi_offset 22, 176
+    .cfi_offset 23, 184
+    .cfi_offset 24, 192
+    .cfi_offset 25, 200
+    .cfi_offset 26, 208
+    .cfi_offset 27, 216
+    .cfi_offset 28, 224
+    .cfi_offset 29, 232
+    .cfi_offset 30, 240
+    .cfi_offset 31, 248
     csrr t0, sscratch
     sd t0, 16(sp)                   /* the user sp */
+    .cfi_offset 2, 16
     csrr t0, sepc
     sd t0, TR_PC(sp)
+    .cfi_offset 64, TR_PC
     csrr t0, sstatus
     sd t0, TR_STATUS(sp)
     csrr t0, scause
@@ -70,6 +124,7 @@ from_user_entry:
     mv a0, sp
     li s0, 0                        /* frame pointer 0: backtraces stop here */
     call user_trap                  /* does not return */
+    .cfi_endproc
 
     /* return_to_user(struct trap_regs *r): interrupts are off when we get here */
     .globl return_to_user
@@ -118,7 +173,12 @@ return_to_user:
     .balign 4
     .globl from_kernel_entry
 from_kernel_entry:
+    .cfi_startproc
+    .cfi_return_column 64
+    .cfi_register 64, 4417          /* the interrupted pc is in sepc */
+    .cfi_remember_state             /* every other register is the interrupted one */
     addi sp, sp, -TR_SIZE
+    .cfi_def_cfa_offset TR_SIZE     /* CFA = the interrupted sp */
     sd x1, 8(sp)
     sd x3, 24(sp)
     sd x4, 32(sp)
@@ -149,10 +209,41 @@ from_kernel_entry:
     sd x29, 232(sp)
     sd x30, 240(sp)
     sd x31, 248(sp)
+    .cfi_offset 1, 8-TR_SIZE
+    .cfi_offset 3, 24-TR_SIZE
+    .cfi_offset 4, 32-TR_SIZE
+    .cfi_offset 5, 40-TR_SIZE
+    .cfi_offset 6, 48-TR_SIZE
+    .cfi_offset 7, 56-TR_SIZE
+    .cfi_offset 8, 64-TR_SIZE
+    .cfi_offset 9, 72-TR_SIZE
+    .cfi_offset 10, 80-TR_SIZE
+    .cfi_offset 11, 88-TR_SIZE
+    .cfi_offset 12, 96-TR_SIZE
+    .cfi_offset 13, 104-TR_SIZE
+    .cfi_offset 14, 112-TR_SIZE
+    .cfi_offset 15, 120-TR_SIZE
+    .cfi_offset 16, 128-TR_SIZE
+    .cfi_offset 17, 136-TR_SIZE
+    .cfi_offset 18, 144-TR_SIZE
+    .cfi_offset 19, 152-TR_SIZE
+    .cfi_offset 20, 160-TR_SIZE
+    .cfi_offset 21, 168-TR_SIZE
+    .cfi_offset 22, 176-TR_SIZE
+    .cfi_offset 23, 184-TR_SIZE
+    .cfi_offset 24, 192-TR_SIZE
+    .cfi_offset 25, 200-TR_SIZE
+    .cfi_offset 26, 208-TR_SIZE
+    .cfi_offset 27, 216-TR_SIZE
+    .cfi_offset 28, 224-TR_SIZE
+    .cfi_offset 29, 232-TR_SIZE
+    .cfi_offset 30, 240-TR_SIZE
+    .cfi_offset 31, 248-TR_SIZE
     addi t0, sp, TR_SIZE
     sd t0, 16(sp)                   /* sp before the trap */
     csrr t0, sepc
     sd t0, TR_PC(sp)
+    .cfi_offset 64, TR_PC-TR_SIZE
     csrr t0, sstatus
     sd t0, TR_STATUS(sp)
     csrr t0, scause
@@ -196,4 +287,6 @@ from_kernel_entry:
     ld x30, 240(sp)
     ld x31, 248(sp)
     addi sp, sp, TR_SIZE
+    .cfi_restore_state              /* all registers are the interrupted ones again; the pc is in sepc */
     sret
+    .cfi_endproc

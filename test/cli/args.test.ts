@@ -16,6 +16,19 @@ describe('cli: kwb arguments', () => {
     assert.equal(a.run.bios, 'none');
     assert.equal(a.run.driveWrite, false);
   });
+  it('takes an initrd in either spelling (none by default)', () => {
+    assert.equal(parseArgs(['-kernel', 'k', '-initrd', 'rootfs.cpio']).run.initrd, 'rootfs.cpio');
+    assert.equal(parseArgs(['--kernel', 'k', '--initrd=r.img']).run.initrd, 'r.img');
+    assert.equal(parseArgs(['--kernel', 'k']).run.initrd, undefined);
+  });
+  it('takes --symbols, --program-root and repeated --module-dir (none by default); empty values are errors', () => {
+    const a = parseArgs(['--kernel', 'Image', '--symbols', 'vmlinux', '--program-root=root', '--module-dir', 'm1', '--module-dir', 'm2']);
+    assert.deepEqual([a.run.symbols, a.run.programRoot, a.run.moduleDirs], ['vmlinux', 'root', ['m1', 'm2']]);
+    const d = parseArgs(['--kernel', 'k']);
+    assert.deepEqual([d.run.symbols, d.run.programRoot, d.run.moduleDirs], [undefined, undefined, []]);
+    assert.throws(() => parseArgs(['--kernel', 'k', '--symbols=']), (e: unknown) => e instanceof UsageError && e.message === '--symbols=: empty file name');
+    assert.throws(() => parseArgs(['--kernel', 'k', '--program-root']), (e: unknown) => e instanceof UsageError && /missing value/.test(e.message));
+  });
   it('defaults: 128 MiB, one hart, copy-on-write drives', () => {
     const a = parseArgs(['--kernel', 'k']);
     assert.equal(a.run.memoryBytes, 128 << 20);
@@ -37,6 +50,7 @@ describe('cli: kwb arguments', () => {
     [['--kernel', 'k', '--smp', '0'], /--smp: 0 is out of range/],
     [['--kernel', 'k', '--smp', 'two'], /not a whole number/],
     [['--kernel'], /--kernel: missing value/],
+    [['--kernel', 'k', '--initrd'], /--initrd: missing value/],
     [['run'], /no kernel given/],
     [['fly'], /unknown command 'fly'/],
     [['--kernel', 'k', '--gdb', 'http://x'], /not a listen address/],

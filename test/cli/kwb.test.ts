@@ -12,6 +12,17 @@ import { GdbMi } from '../support/gdb-mi';
 
 const KWB = join(CACHE_DIR, 'kwb-under-test.js');
 const guest = (name: string) => buildGuest([join(__dirname, 'guests', `${name}.S`)], { name: `cli-${name}` });
+/** The --initrd guest: prints /chosen's initrd cells and values and a checksum of those RAM bytes. */
+const initrdGuest = () => buildGuest([join(__dirname, 'guests', 'initrd.c')], {
+  linkerScript: join(REPO_ROOT, 'test', 'baremetal', 'link.ld'), flags: ['-O2', '-ffreestanding', '-Wall', '-Werror'], name: 'cli-initrd',
+});
+
+function fnv1a(bytes: Uint8Array): number {
+  let h = 2166136261;
+  for (const b of bytes) h = Math.imul(h ^ b, 16777619) >>> 0;
+  return h;
+}
+const hex16 = (v: number) => `0x${v.toString(16).padStart(16, '0')}`;
 
 function kwbSync(args: string[], input?: string) {
   const r = spawnSync('node', [KWB, ...args], { encoding: 'utf8', input, timeout: 60_000 });
@@ -61,6 +72,20 @@ describe('cli: kwb run', function () {
     ['a missing drive file', () => ['--kernel', guest('spin'), '--drive', join(dir, 'missing.img')], /drive '.*missing.img': no such file/],
     ['a nonsense flag', () => ['--kernel', guest('spin'), '--warp-speed'], /unknown option '--warp-speed'/],
     ['a drive whose size is not whole sectors', () => { const f = join(dir, 'odd.img'); writeFileSync(f, Buffer.alloc(1000)); return ['--kernel', guest('spin'), '--drive', f]; }, /not a multiple of 512/],
+    ['a missing initrd', () => ['--kernel', guest('spin'), '--initrd', join(dir, 'no-initrd.img')], /initrd '.*no-initrd.img': no such file/],
+    ['an initrd that is a folder', () => ['--kernel', guest('spin'), '--initrd', dir], /initrd '.*': not a regular file/],
+    // 16 MiB of RAM: QEMU's place for it is 8 MiB above the kernel's lowest address (the spin
+    // guest's first segment holds its ELF headers, from 0x7ffff000), so 9 MiB cannot fit.
+    ['an initrd too big for RAM', () => { const f = join(dir, 'big.img'); writeFileSync(f, Buffer.alloc(9 << 20)); return ['--kernel', guest('spin'), '-m', '16M', '--initrd', f]; },
+      /initrd '.*big.img': 9437184 bytes at 0x807ff000 do not fit in RAM \(0x80000000\.\.0x81000000\)/],
+    // 128 MiB: the initrd starts 64 MiB above 0x7ffff000, the device tree sits at 0x87e00000.
+    ['an initrd over the device tree', () => { const f = join(dir, 'huge.img'); writeFileSync(f, Buffer.alloc(63 << 20)); return ['--kernel', guest('spin'), '--initrd', f]; },
+      /initrd '.*huge.img': 66060288 bytes at 0x83fff000 overlap the device tree at 0x87e00000/],
+    ['a missing --symbols file', () => ['--kernel', guest('spin'), '--symbols', join(dir, 'no-vmlinux')], /^kwb: symbols '.*no-vmlinux': no such file$/m],
+    ['a --symbols file that is not an ELF', () => { const f = join(dir, 'System.map'); writeFileSync(f, 'ffffffff80000000 T _start\n'); return ['--kernel', guest('spin'), '--symbols', f]; },
+      /^kwb: symbols '.*System\.map': not an ELF file$/m],
+    ['a --symbols folder', () => ['--kernel', guest('spin'), '--symbols', dir], /^kwb: symbols '.*': not a regular file$/m],
+    ['a missing --program-root', () => ['--kernel', guest('spin'), '--program-root', join(dir, 'no-root')], /^kwb: program root '.*no-root': no such folder$/m],
   ];
   for (const [what, args, re] of badInputs) {
     it(`rejects ${what} with one line and exit 2`, () => {
@@ -69,6 +94,24 @@ describe('cli: kwb run', function () {
       assert.match(r.err, re);
       assert.equal(r.err.trim().split('\n').length, 1, `one line, got: ${r.err}`);
       assert.doesNotMatch(r.err, /at .*\.(ts|js):\d+/, 'no stack trace');
+    });
+  }
+
+  for (const mem of ['128M', '512M']) {
+    it(`--initrd (-m ${mem}): the bytes in RAM where QEMU puts them, named by /chosen as QEMU names them`, () => {
+      const file = join(dir, 'initrd.img');
+      const bytes = new Uint8Array(300_001).map((_, i) => (i * 31 + (i >> 8)) & 0xff);
+      writeFileSync(file, bytes);
+      const r = kwbSync(['run', '--kernel', initrdGuest(), '-m', mem, '--initrd', file]);
+      assert.equal(r.status, 0, r.err);
+      // QEMU's rule: min(RAM / 2, 128 MiB) above the kernel's lowest address (0x80000000 here).
+      const start = 0x8000_0000 + Math.min(parseInt(mem) << 19, 128 << 20);
+      assert.equal(r.out, [
+        `initrd-start cells 1 ${hex16(start)}`, `initrd-end cells 1 ${hex16(start + bytes.length)}`,
+        `size ${hex16(bytes.length)} fnv1a ${hex16(fnv1a(bytes))}`, ''].join('\n'));
+      const q = spawnSync('qemu-system-riscv64', ['-machine', 'virt', '-bios', 'none', '-nographic', '-monitor', 'none', '-m', mem,
+        '-kernel', initrdGuest(), '-initrd', file], { encoding: 'latin1', timeout: 30_000 });
+      assert.equal(r.out, q.stdout, 'the same transcript on QEMU');
     });
   }
 

@@ -62,7 +62,35 @@ describe('gdbstub monitor', () => {
     assert.match((await walkSv39(t, satp, 0xc000_0000n)).problem!, /W without R/);
     assert.match((await walkSv39(t, satp, 0x0000_8000_0000_0000n)).problem!, /not a canonical Sv39 address/);
     assert.match((await walkSv39(t, 0n, 0x1234n)).problem!, /Bare/);
-    assert.match((await walkSv39(t, 9n << 60n, 0x1234n)).problem!, /mode 9 is not Sv39/);
+    assert.match((await walkSv39(t, 11n << 60n, 0x1234n)).problem!, /mode 11 is not Sv39 \(8\), Sv48 \(9\) or Sv57 \(10\)/);
+  });
+
+  it('walks Sv48 and Sv57 tables: four and five levels, their own canonical ranges', async () => {
+    const t = new FakeTarget();
+    for (let i = 0x4000; i < 0xa000; i++) t.ram[i] = 0;
+    // Sv57, VA 0xff60_0000_0000_1abc: VPN4 = 0x160, VPN3..1 = 0, VPN0 = 1.
+    const T = [0x4000n, 0x5000n, 0x6000n, 0x7000n, 0x8000n].map((o) => RAM_BASE + o); // levels 4..0
+    putPte(t, T[0] + 0x160n * 8n, pointer(T[1]));
+    putPte(t, T[1], pointer(T[2]));
+    putPte(t, T[2], pointer(T[3]));
+    putPte(t, T[3], pointer(T[4]));
+    putPte(t, T[4] + 8n, leaf(0x8765_4000n, V | R | W | A | D));
+    const sv57 = (10n << 60n) | (T[0] / PAGE);
+    const r = await walkSv39(t, sv57, 0xff60_0000_0000_1abcn);
+    assert.equal(r.physical, 0x8765_4abcn);
+    assert.deepEqual(r.steps.map((s) => [s.level, s.verdict]), [[4, 'next'], [3, 'next'], [2, 'next'], [1, 'next'], [0, 'leaf']]);
+    assert.match((await walkSv39(t, sv57, 0x0100_0000_0000_0000n)).problem!, /not a canonical Sv57 address \(bits 63..57 must equal bit 56\)/);
+    // T[1] as an Sv48 root: VA 0x1abc takes the four lower tables to the same leaf.
+    const sv48 = (9n << 60n) | (T[1] / PAGE);
+    const r48 = await walkSv39(t, sv48, 0x1abcn);
+    assert.equal(r48.physical, 0x8765_4abcn);
+    assert.deepEqual(r48.steps.map((s) => s.level), [3, 2, 1, 0]);
+    // A 512 GiB Sv48 superpage at VPN3 = 1 (PA 0, aligned), and VA bit 47 set is non-canonical.
+    putPte(t, T[1] + 8n, leaf(0n, V | R | X | A));
+    const big = await walkSv39(t, sv48, 0x0000_00b0_1234_5678n);
+    assert.equal(big.physical, 0x30_1234_5678n);
+    assert.equal(big.pageSize, 1n << 39n);
+    assert.match((await walkSv39(t, sv48, 0x0000_8000_0000_0000n)).problem!, /not a canonical Sv48 address/);
   });
 
   function ctx(t: FakeTarget): MonitorContext {

@@ -121,3 +121,25 @@ for (const [name, make] of subjects) {
     });
   });
 }
+
+describe('RemoteTarget on QEMU: closing with detach', function () {
+  this.timeout(60000);
+  it('lets the machine run on (QEMU wants D;pid once multiprocess is agreed), and sends nothing after the detach', async () => {
+    const q = await startQemu({ elf: progElf(), smp: 1 });
+    try {
+      const t = await connectRemoteTarget(q.port);
+      const before = await t.instructionCount();
+      const closing = t.close(true);
+      // a request issued while closing (a breakpoint removal on its way) must not reach QEMU, which stops a running machine at any byte
+      await assert.rejects(t.addBreakpoint(0x80000000n), /closing/);
+      await closing;
+      await new Promise((r) => setTimeout(r, 500));
+      const again = await connectRemoteTarget(q.port);
+      const after = await again.instructionCount();
+      await again.close();
+      assert.ok(after > before + 10000n, `QEMU ran after the detach: minstret ${before} -> ${after}`);
+    } finally {
+      await q.close();
+    }
+  });
+});

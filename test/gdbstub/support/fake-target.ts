@@ -111,24 +111,37 @@ export class FakeTarget implements Target {
     buf.set(data, off);
   }
 
+  // Counted per address across holders, as the Machine: the maps show what is set.
+  private readonly holders = new Map<string, number>();
+
+  private hold(key: string, add: boolean): boolean {
+    const n = this.holders.get(key) ?? 0;
+    if (add) { this.holders.set(key, n + 1); return true; }
+    if (n > 1) { this.holders.set(key, n - 1); return false; }
+    this.holders.delete(key);
+    return true;
+  }
+
   async addBreakpoint(address: bigint, kind: BreakKind = 'sw'): Promise<void> {
     this.calls.push(`addBreakpoint 0x${address.toString(16)} ${kind}`);
+    this.hold(`bp:${address}`, true);
     this.breakpoints.set(address, kind);
   }
 
   async removeBreakpoint(address: bigint): Promise<void> {
     this.calls.push(`removeBreakpoint 0x${address.toString(16)}`);
-    this.breakpoints.delete(address);
+    if (this.hold(`bp:${address}`, false)) this.breakpoints.delete(address);
   }
 
   async addWatchpoint(address: bigint, length: number, kind: WatchKind): Promise<void> {
     this.calls.push(`addWatchpoint 0x${address.toString(16)} ${length} ${kind}`);
+    this.hold(`wp:${address}:${length}:${kind}`, true);
     this.watchpoints.set(`${address}:${length}:${kind}`, { address, length, kind });
   }
 
   async removeWatchpoint(address: bigint, length: number, kind: WatchKind): Promise<void> {
     this.calls.push(`removeWatchpoint 0x${address.toString(16)} ${length} ${kind}`);
-    this.watchpoints.delete(`${address}:${length}:${kind}`);
+    if (this.hold(`wp:${address}:${length}:${kind}`, false)) this.watchpoints.delete(`${address}:${length}:${kind}`);
   }
 
   async instructionCount(): Promise<bigint> { return this.instret; }
@@ -140,6 +153,9 @@ export class FakeTarget implements Target {
 
   /** Emits a stop as the machine would (e.g. a watchpoint hit), ending a run. */
   emit(ev: StopEvent): void {
+    // as on a machine, the stopped hart is where its stop event says (the stub expedites the live pc)
+    const r = ev.reason;
+    if ('pc' in r && 'hart' in r) this.regs.set(`${r.hart}:${REG_PC}`, r.pc);
     for (const l of [...this.listeners]) l(ev);
   }
 
