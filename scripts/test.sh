@@ -14,8 +14,16 @@ if ! node scripts/build.mjs; then failed_steps=$((failed_steps+1)); fi
 
 echo "== tests"
 out=$(mktemp)
-npx mocha --reporter ./scripts/summary-reporter.cjs "$@" 2>&1 | tee "$out"
-rc=${PIPESTATUS[0]}
+# mocha writes to a file that tail follows until mocha itself is gone: a process a test left
+# behind holding the output open can then not keep this script waiting (a pipe into tee would),
+# and mocha's --exit (.mocharc) ends it even if a test left a handle open. The time limit
+# keeps the closing line inside CI's 90 minutes whatever a test does.
+timeout -k 20 75m npx mocha --reporter ./scripts/summary-reporter.cjs "$@" >"$out" 2>&1 &
+mocha_pid=$!
+tail -n +1 -f --pid="$mocha_pid" "$out"
+wait "$mocha_pid"
+rc=$?
+[ "$rc" -eq 124 ] && echo "test.sh: the tests did not finish within 75 minutes"
 summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1)
 rm -f "$out"
 passed=$(echo "$summary" | awk '{print $1}'); failed=$(echo "$summary" | awk '{print $3}')
