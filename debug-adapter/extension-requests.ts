@@ -128,22 +128,25 @@ export function extensionRequests(host: ExtensionRequestHost): Record<string, Ha
         await control?.continue();
         return { text: 'guest running\n' };
       }
+      // SysRq b and o are the machine's reboot and power-off (the session's own paths below)
+      const sysrqMachine = words[0] === 'sysrq' && words.length === 2 && (words[1] === 'b' || words[1] === 'o') && rt.machine;
+      if (sysrqMachine) words.splice(0, 2, words[1] === 'b' ? 'reboot' : 'halt');
       if (words[0] === 'reboot' && words.length === 1 && rt.machine) {
         if (rt.target.state() === 'running') { await control?.pause(); await waitPaused(rt); }
         await host.restart();
-        return { text: 'machine reset (power-on state), started again as configured\n' };
+        return { text: `${sysrqMachine ? 'SysRq : Resetting\n' : ''}machine reset (power-on state), started again as configured\n` };
       }
       if (words[0] === 'halt' && words.length === 1 && rt.machine) {
         // run control reports a power-off only while it runs the machine: end the session here
         await controlOf(rt).halt!(0);
         setImmediate(() => { void host.end(); });
-        return { text: 'machine halted; the session ends\n' };
+        return { text: `${sysrqMachine ? 'SysRq : Power Off\n' : ''}machine halted; the session ends\n` };
       }
       let view = views.get(rt);
       if (!view) { view = new KernelView(rt.target, rt.awareness, rt.awarenessOff, rt.kernelPath || undefined); views.set(rt, view); }
       // awareness commands read memory: only at a stop
       const paused = rt.target.state() === 'paused';
-      if (!paused && ['ps', 'sysrq', 'deadlock', 'modules', 'regs', 'pagetable', 'harts'].includes(words[0] ?? '')) {
+      if (!paused && ['ps', 'sysrq', 'deadlock', 'modules', 'regs', 'pagetable', 'harts'].includes(words[0] ?? '') && !(words[0] === 'sysrq' && words.length !== 2)) {
         return { text: `${words[0]}: the machine is running; pause it first (it reads the guest's memory at a stop)\n` };
       }
       const text = await runMonitorCommand(a.command, {

@@ -22,16 +22,15 @@ export const MACHINE_COMMANDS: readonly MachineCommand[] = [
   { id: 'kernelWorkbench.info', title: 'Machine Info', monitor: 'info' },
 ];
 
-/** Linux's magic SysRq keys that the workbench's console knows or will know (issue 16). */
-export const SYSRQ_KEYS: ReadonlyArray<{ key: string; description: string }> = [
-  { key: 't', description: 'every task\'s backtrace (kernel into user frames)' },
+/** The magic SysRq keys the machine answers (gdbstub/monitor/kernel-commands.ts has the same
+ *  list; a test keeps them equal). `confirm` asks first: the key ends or resets the machine. */
+export const SYSRQ_KEYS: ReadonlyArray<{ key: string; description: string; confirm?: string }> = [
+  { key: 't', description: 'every task with its backtrace (kernel into user frames)' },
+  { key: 'l', description: 'a backtrace of the task running on each hart' },
+  { key: 'w', description: 'blocked tasks with their backtraces' },
   { key: 'p', description: 'the registers of each hart' },
-  { key: 'm', description: 'memory use' },
-  { key: 'l', description: 'a backtrace of every hart' },
-  { key: 'w', description: 'tasks in uninterruptible sleep' },
-  { key: 'c', description: 'crash the kernel (panic), for practising post-mortem debugging' },
-  { key: 'b', description: 'reboot at once' },
-  { key: 'o', description: 'power off at once' },
+  { key: 'b', description: 'reboot at once', confirm: 'SysRq b resets the machine at once. Reboot?' },
+  { key: 'o', description: 'power off at once', confirm: 'SysRq o powers the machine off and ends the session. Power off?' },
 ];
 
 export function monitorLine(commandId: string, sysrqKey?: string): string | undefined {

@@ -106,9 +106,10 @@ let current: KernelSession | undefined;
 const changed = new vscode.EventEmitter<void>();
 
 function active(): KernelSession | undefined {
+  // an ended session (VS Code may keep it active for a moment) has no machine to show
   const s = vscode.debug.activeDebugSession;
-  if (s && sessions.has(s.id)) return sessions.get(s.id);
-  return current && !current.ended ? current : undefined;
+  const ks = s && sessions.has(s.id) ? sessions.get(s.id) : current;
+  return ks && !ks.ended ? ks : undefined;
 }
 
 async function refreshTasks(ks: KernelSession): Promise<void> {
@@ -204,8 +205,9 @@ async function machineCommand(id: string): Promise<void> {
     if (!pick) return;
     key = pick.label;
   }
-  if (spec.confirm) {
-    const ok = await vscode.window.showWarningMessage(spec.confirm, { modal: true }, 'Yes');
+  const confirm = spec.confirm ?? SYSRQ_KEYS.find((k) => k.key === key)?.confirm;
+  if (confirm) {
+    const ok = await vscode.window.showWarningMessage(confirm, { modal: true }, 'Yes');
     if (ok !== 'Yes') return;
   }
   const line = monitorLine(id, key)!;

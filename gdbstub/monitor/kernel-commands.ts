@@ -1,7 +1,8 @@
-// The kernel-awareness monitor commands: `ps` (the task table), `sysrq t` (every task's stack,
-// as Linux's sysrq-t prints it), `deadlock` (cycles of tasks waiting for each other's locks),
-// `modules`, `harts` (what `info threads` showed before tasks were threads) and `threads
-// tasks|harts` (what gdb's threads are). Everything comes from awareness/ through the KernelView.
+// The kernel-awareness monitor commands: `ps` (the task table), `sysrq KEY` (Linux's magic
+// SysRq keys answered by the machine: t, l, w stacks, p registers, b reboot, o power off),
+// `deadlock` (cycles of tasks waiting for each other's locks), `modules`, `harts` (what `info
+// threads` showed before tasks were threads) and `threads tasks|harts` (what gdb's threads are).
+// Everything comes from awareness/ through the KernelView.
 import { REG_PC, REG_PRIV } from '../../emulator/target';
 import { describeCycle, formatModuleTable, formatTaskTable, type KernelAwareness, type TaskInfo } from '../../awareness';
 import { decodeCsr } from './csr-decode';
@@ -42,25 +43,81 @@ function taskHeader(t: TaskInfo): string {
   return `pid ${t.pid} (${t.name}) ${t.state}${where}${wait ? `: ${wait}` : ''}`;
 }
 
+async function taskStacks(aw: KernelAwareness, tasks: readonly TaskInfo[], out: string[]): Promise<void> {
+  for (const t of tasks) {
+    out.push(taskHeader(t));
+    const frames = await aw.backtrace(t);
+    if (!frames.length) out.push('  (no stack: registers not saved)');
+    for (const f of frames) {
+      const at = f.file ? ` at ${f.file}:${f.line ?? '?'}` : '';
+      const user = f.space === 'user' ? ` [user${f.program ? ` ${f.program.replace(/.*[\\/]/, '')}` : ''}]` : '';
+      out.push(`  #${f.level} ${hex(f.pc)} in ${f.function}${at}${user}`);
+    }
+    out.push('');
+  }
+}
+
+const GPR_NAMES = ['zero', 'ra', 'sp', 'gp', 'tp', 't0', 't1', 't2', 's0', 's1', 'a0', 'a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7', 's2', 's3', 's4', 's5', 's6', 's7', 's8', 's9', 's10', 's11', 't3', 't4', 't5', 't6'];
+
+/** The magic SysRq keys the machine answers from outside the kernel, as Linux's handlers print
+ *  them; the kernel does not need SysRq support (the debugger reads its state). */
+export const SYSRQ_KEYS: ReadonlyArray<{ key: string; summary: string; needsAwareness: boolean }> = [
+  { key: 't', summary: 'every task with its backtrace, kernel into user frames', needsAwareness: true },
+  { key: 'l', summary: 'a backtrace of the task running on each hart', needsAwareness: true },
+  { key: 'w', summary: 'blocked tasks with their backtraces (Linux: state D; other kernels: every sleeping task)', needsAwareness: true },
+  { key: 'p', summary: 'the registers of each hart', needsAwareness: false },
+  { key: 'b', summary: 'reboot at once (reset harts and devices)', needsAwareness: false },
+  { key: 'o', summary: 'power off at once', needsAwareness: false },
+];
+
+const sysrqUsage = (): string => `usage: sysrq KEY, KEY one of: ${SYSRQ_KEYS.map((k) => `${k.key} (${k.summary})`).join('; ')}`;
+
 export const sysrq: MonitorCommand = {
-  name: 'sysrq', usage: 'sysrq t', summary: 'every task\'s backtrace, kernel into user frames (Linux\'s sysrq-t)',
-  available: hasAwareness,
+  name: 'sysrq', usage: 'sysrq KEY', summary: `Linux's magic SysRq keys: ${SYSRQ_KEYS.map((k) => k.key).join(' ')} (\`sysrq\` lists them)`,
+  available: () => true,
   async run(args, ctx) {
-    if (args.length !== 1 || args[0] !== 't') throw new MonitorError('usage: sysrq t (show every task\'s stack)');
+    const key = SYSRQ_KEYS.find((k) => k.key === args[0]);
+    if (args.length !== 1 || !key) throw new MonitorError(sysrqUsage());
+    const out: string[] = [];
+    switch (key.key) {
+      case 'b':
+        if (!ctx.control.reboot) throw new MonitorError('this target cannot be reset from here');
+        await ctx.control.reboot();
+        return 'SysRq : Resetting\nmachine reset\n';
+      case 'o':
+        if (!ctx.control.halt) throw new MonitorError('this target cannot be powered off from here');
+        await ctx.control.halt(0);
+        return 'SysRq : Power Off\nmachine halted\n';
+      case 'p':
+        for (let h = 0; h < ctx.target.features.harts; h++) {
+          out.push(`hart ${h}:`);
+          try {
+            const pc = await ctx.target.readRegister(h, REG_PC);
+            const priv = await ctx.target.readRegister(h, REG_PRIV);
+            out.push(`  pc ${hex(pc)}  ${decodeCsr('priv', priv)}`);
+            const row: string[] = [];
+            for (let r = 1; r < 32; r++) {
+              row.push(`${GPR_NAMES[r].padStart(4)} ${(await ctx.target.readRegister(h, r)).toString(16).padStart(16, '0')}`);
+              if (row.length === 3 || r === 31) { out.push('  ' + row.join('  ')); row.length = 0; }
+            }
+          } catch (e) { out.push(`  ${(e as Error).message}`); }
+        }
+        return out.join('\n') + '\n';
+    }
     const aw = aware(ctx);
     const n = aw.warnings.list.length;
-    const out: string[] = [];
-    for (const t of await aw.tasks()) {
-      out.push(taskHeader(t));
-      const frames = await aw.backtrace(t);
-      if (!frames.length) out.push('  (no stack: registers not saved)');
-      for (const f of frames) {
-        const at = f.file ? ` at ${f.file}:${f.line ?? '?'}` : '';
-        const user = f.space === 'user' ? ` [user${f.program ? ` ${f.program.replace(/.*[\\/]/, '')}` : ''}]` : '';
-        out.push(`  #${f.level} ${hex(f.pc)} in ${f.function}${at}${user}`);
-      }
-      out.push('');
+    const tasks = await aw.tasks();
+    let chosen: TaskInfo[];
+    if (key.key === 't') chosen = tasks;
+    else if (key.key === 'l') {
+      chosen = tasks.filter((t) => t.state === 'running' && t.hart !== undefined).sort((a, b) => a.hart! - b.hart!);
+      if (!chosen.length) out.push('no task is running on a hart (every hart is idle)\n');
+    } else {
+      const linux = aw.profile.id === 'linux';
+      chosen = tasks.filter((t) => (linux ? t.stateText === 'D' : t.state === 'sleeping'));
+      out.push(`${chosen.length} blocked task${chosen.length === 1 ? '' : 's'}${linux ? ' (state D)' : ' (sleeping)'}\n`);
     }
+    await taskStacks(aw, chosen, out);
     return out.join('\n') + warningLines(aw, n);
   },
 };

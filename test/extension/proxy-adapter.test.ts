@@ -113,8 +113,16 @@ describe('extension: the proxy over the adapter process on the teaching kernel',
     const info = await c.ok('kwb/monitor', { command: 'info' });
     assert.match(info.text, /harts: 1/);
     assert.deepEqual(readReply('bogus', await c.ok('kwb/monitor', { command: 'bogus' })), { kind: 'unsupported', message: 'The machine does not support `bogus` yet.' });
+    const x = readReply('sysrq x', await c.ok('kwb/monitor', { command: 'sysrq x' }));
+    assert.equal(x.kind, 'unsupported');
     const p = readReply('sysrq p', await c.ok('kwb/monitor', { command: 'sysrq p' }));
-    assert.equal(p.kind, 'unsupported');
+    assert.equal(p.kind, 'ok');
+    assert.match((p as { text: string }).text, /^hart 0:\n  pc 0x[0-9a-f]+  \w.*\n\s+ra [0-9a-f]{16}\s+sp [0-9a-f]{16}\s+gp [0-9a-f]{16}\n/);
+    const w = readReply('sysrq w', await c.ok('kwb/monitor', { command: 'sysrq w' }));
+    assert.match((w as { text: string }).text, /^\d+ blocked tasks? \(sleeping\)\n[^]*pid \d+ \(sh\) sleeping[^]*#0 /);
+    const l = readReply('sysrq l', await c.ok('kwb/monitor', { command: 'sysrq l' }));
+    assert.equal(l.kind, 'ok');
+    assert.doesNotMatch((l as { text: string }).text, /\(sh\) sleeping/, 'sysrq l shows only tasks on harts');
     const t = readReply('sysrq t', await c.ok('kwb/monitor', { command: 'sysrq t' }));
     assert.equal(t.kind, 'ok');
     assert.match((t as { text: string }).text, /pid \d+ \(sh\) sleeping/);
@@ -169,6 +177,10 @@ describe('extension: the proxy over the adapter process on the teaching kernel',
     await c.until('the shell again', () => /\$ $/.test(c.serial.slice(mark)));
     assert.equal((await c.ok('kwb/stats')).state, 'running');
     assert.ok(!modules.items.some((m) => m.label === 'hello'), 'the module is gone after the reset');
+    // SysRq b is the same reset
+    const again = c.serial.length;
+    assert.match((await c.ok('kwb/monitor', { command: 'sysrq b' })).text, /^SysRq : Resetting\nmachine reset/);
+    await c.until('the shell after SysRq b', () => /\$ $/.test(c.serial.slice(again)));
   });
 
   it('halt ends the session and the adapter process exits when the proxy is disposed', async () => {

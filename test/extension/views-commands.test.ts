@@ -8,6 +8,7 @@ import { MACHINE_COMMANDS, SYSRQ_KEYS, monitorLine, readReply } from '../../exte
 import { ModulesModel, StatusModel, TasksModel, type TasksBody } from '../../extension/src/models';
 import { ATTACH_FIELDS, LAUNCH_FIELDS } from '../../extension/src/config';
 import { REPO_ROOT } from '../support/toolchain';
+import { SYSRQ_KEYS as MONITOR_SYSRQ_KEYS } from '../../gdbstub/monitor/kernel-commands';
 
 const deadlockBody: TasksBody = {
   awareness: true,
@@ -96,7 +97,9 @@ describe('extension: machine commands', () => {
     assert.equal(monitorLine('kernelWorkbench.sysrq'), undefined);
     assert.equal(monitorLine('kernelWorkbench.sysrq', 'tt'), undefined);
     assert.equal(monitorLine('kernelWorkbench.nope'), undefined);
-    assert.ok(SYSRQ_KEYS.some((k) => k.key === 't'));
+    // the QuickPick offers exactly the keys the monitor answers, those that end or reset the machine ask first
+    assert.deepEqual(SYSRQ_KEYS.map((k) => k.key), MONITOR_SYSRQ_KEYS.map((k) => k.key));
+    assert.deepEqual(SYSRQ_KEYS.filter((k) => k.confirm).map((k) => k.key), ['b', 'o']);
     assert.equal(new Set(SYSRQ_KEYS.map((k) => k.key)).size, SYSRQ_KEYS.length);
     assert.ok(MACHINE_COMMANDS.filter((c) => c.confirm).map((c) => c.id).sort().join() === 'kernelWorkbench.halt,kernelWorkbench.reboot');
   });
@@ -104,7 +107,7 @@ describe('extension: machine commands', () => {
   it('replies: text, a command the machine lacks, a key it lacks, an adapter without the request, an error', () => {
     assert.deepEqual(readReply('info', { text: 'version: x\n' }), { kind: 'ok', text: 'version: x\n' });
     assert.deepEqual(readReply('cad', { text: 'unknown monitor command "cad"; try `monitor help`\n' }), { kind: 'unsupported', message: 'The machine does not support `cad` yet.' });
-    assert.deepEqual(readReply('sysrq p', { text: 'sysrq: usage: sysrq t (show every task\'s stack)\n' }), { kind: 'unsupported', message: 'The machine does not support `sysrq p` yet (usage: sysrq t (show every task\'s stack)).' });
+    assert.deepEqual(readReply('sysrq x', { text: 'sysrq: usage: sysrq KEY, KEY one of: t (every task)\n' }), { kind: 'unsupported', message: 'The machine does not support `sysrq x` yet (usage: sysrq KEY, KEY one of: t (every task)).' });
     assert.equal(readReply('stop', { error: 'unsupported request \'kwb/monitor\'' }).kind, 'unsupported');
     assert.deepEqual(readReply('halt', { error: 'no kernel is being debugged yet' }), { kind: 'error', message: 'no kernel is being debugged yet' });
   });

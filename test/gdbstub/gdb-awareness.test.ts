@@ -83,7 +83,7 @@ describe('gdbstub: kernel awareness under gdb-multiarch (teaching kernel)', func
     assert.match(await gdb.console(`x/2gx ${usp}`), new RegExp(`^${usp}:\\s+0x[0-9a-f]+\\s+0x[0-9a-f]+`, 'm'));
   });
 
-  it('monitor deadlock names the cycle; ps, sysrq t, harts, help and info answer', async () => {
+  it('monitor deadlock names the cycle; ps, sysrq t/w/l/p, harts, help and info answer', async () => {
     const dl = await gdb.console('monitor deadlock');
     const [a, b] = workers;
     assert.match(dl, new RegExp(`deadlock: pid (${a}|${b}) \\(deadlock\\) waits for account[01] held by pid (${a}|${b}) \\(deadlock\\), pid (${a}|${b}) \\(deadlock\\) waits for account[01] held by pid (${a}|${b})`));
@@ -96,8 +96,17 @@ describe('gdbstub: kernel awareness under gdb-multiarch (teaching kernel)', func
     assert.match(block, /#\d+ 0x[0-9a-f]+ in worker at \S+deadlock\.c:\d+ \[user deadlock\]/);
     assert.match(block, /in main at \S+deadlock\.c:\d+ \[user deadlock\]$/m);
     assert.match(await gdb.console('monitor harts'), /^hart 0: [USM]-mode pc 0x[0-9a-f]+/m);
+    // the other SysRq keys: a list when none is given, registers per hart, the tasks on harts, blocked tasks
+    assert.match(await gdb.console('monitor sysrq'), /usage: sysrq KEY, KEY one of: t \(.*\); l \(.*\); w \(.*\); p \(.*\); b \(.*\); o \(.*\)/);
+    const regs = await gdb.console('monitor sysrq p');
+    const pc = BigInt(/^hart 0: \S+ pc (0x[0-9a-f]+)/m.exec(await gdb.console('monitor harts'))![1]); // the hart's, not the selected task's
+    assert.match(regs, new RegExp(`^hart 0:\n  pc 0x${pc.toString(16)}  `), regs);
+    const blocked = await gdb.console('monitor sysrq w');
+    assert.match(blocked, new RegExp(`pid ${a} \\(deadlock\\) sleeping`), blocked);
+    assert.match(blocked, new RegExp(`pid ${b} \\(deadlock\\) sleeping`), blocked);
+    assert.doesNotMatch(await gdb.console('monitor sysrq l'), /\(deadlock\) sleeping/);
     const help = await gdb.console('monitor help');
-    for (const c of ['ps', 'sysrq t', 'deadlock', 'modules', 'harts', 'threads']) assert.match(help, new RegExp(`^  ${c}\\b`, 'm'), help);
+    for (const c of ['ps', 'sysrq KEY', 'deadlock', 'modules', 'harts', 'threads']) assert.match(help, new RegExp(`^  ${c}\\b`, 'm'), help);
     assert.match(await gdb.console('monitor info'), /kernel awareness: teaching \(Kernel Workbench teaching kernel\), threads are tasks/);
   });
 
