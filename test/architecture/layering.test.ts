@@ -11,9 +11,10 @@ const ALLOWED: Record<string, string[]> = {
   symbols: [],
   awareness: ['symbols'],
   gdbstub: ['emulator', 'awareness', 'symbols'],
-  'debug-adapter': ['emulator', 'symbols', 'gdbstub', 'awareness'],
-  extension: ['debug-adapter', 'emulator', 'symbols', 'gdbstub', 'awareness'],
-  cli: ['emulator', 'gdbstub', 'awareness', 'symbols'],
+  host: ['emulator', 'gdbstub', 'awareness', 'symbols'],
+  'debug-adapter': ['emulator', 'symbols', 'gdbstub', 'awareness', 'host'],
+  extension: ['debug-adapter', 'emulator', 'symbols', 'gdbstub', 'awareness', 'host'],
+  cli: ['emulator', 'gdbstub', 'awareness', 'symbols', 'host'],
 };
 const NO_NODE = ['emulator', 'symbols'];
 const NODE_MODULES = /^(node:|fs$|path$|os$|child_process$|net$|worker_threads$|crypto$|http$|tty$|readline$|stream$|events$|util$)/;

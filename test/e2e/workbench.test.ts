@@ -163,7 +163,7 @@ describe('e2e: the extension in a real VS Code (code-server + chromium)', functi
     assert.ok(await w.debugToolbarVisible(), 'the debug toolbar is shown');
     await w.collapseViews(['Variables', 'Watch', 'Loaded Scripts']);
     const stack = await w.expandStoppedThread();
-    console.log(`      call stack: ${stack.map((r) => r.replace(/\n/g, ' ')).join(' | ')}`);
+    console.log(`      call stack: ${stack.map((r) => r.replace(/\n/g, ' ')).join(' | ')}${w.stoppedThreadWasCollapsed ? ' (the stopped thread was shown collapsed: the test expanded it)' : ''}`);
     const at = (re: RegExp) => stack.findIndex((r) => re.test(r));
     const kernel = at(/^sys_write\b/);
     const dispatch = at(/^syscall_dispatch\b/);
@@ -181,6 +181,40 @@ describe('e2e: the extension in a real VS Code (code-server + chromium)', functi
     }, 30_000);
     console.log(`      tasks: ${rows.map((r) => r.replace(/\n/g, ' ')).join(' | ')}`);
     await w.screenshot('tasks-view');
+  });
+
+  it('the Variables view shows the CSRs decoded as fields (scause: an ecall from U-mode; sstatus.SPP: user)', async function () {
+    this.timeout(90_000);
+    await w.collapseViews(['Call Stack', 'Watch', 'Breakpoints', 'Tasks', 'Kernel Modules']);
+    await w.expandView('Variables');
+    await w.expandVariable('Registers');
+    await w.expandVariable('CSRs');
+    await w.expandVariable('scause');
+    await w.expandVariable('sstatus');
+    const rows = await until('scause and sstatus with their fields', async () => {
+      const r = (await w.variableRows()).map((x) => x.text);
+      return r.some((x) => /^Exception Code: 8 \(Environment call from U-mode\)/.test(x)) && r.some((x) => /^SPP: U\b/.test(x)) ? r : undefined;
+    }, 30_000);
+    const at = (re: RegExp) => rows.findIndex((x) => re.test(x));
+    assert.ok(at(/^scause: 0x8$/) >= 0, `scause's own row: ${rows.join(' | ')}`);
+    assert.ok(at(/^Interrupt: 0$/) > at(/^scause: 0x8$/), `scause's fields under it: ${rows.join(' | ')}`);
+    assert.ok(at(/^SIE: [01]$/) > at(/^sstatus: 0x[0-9a-f]+$/), `sstatus's fields under it: ${rows.join(' | ')}`);
+    console.log(`      CSRs: ${rows.filter((x) => /^(sstatus|scause|Exception Code|SPP|satp)\b/.test(x)).join(' | ')}`);
+    await w.screenshot('registers-csr-fields');
+    await w.collapseViews(['Variables']);
+    await w.expandView('Call Stack');
+  });
+
+  it('the Disassembly view shows the instructions at the stop', async function () {
+    this.timeout(90_000);
+    await w.command('Open Disassembly View');
+    const rows = await until('instructions in the Disassembly view', async () => {
+      const r = await w.disassemblyRows();
+      return r.filter((x) => /\b0x0*8[0-9a-f]{7}\b|\b8[0-9a-f]{7}\b/.test(x) && /\b(addi|sd|ld|mv|li|auipc|jal|jalr|ret|beqz|bnez|sw|lw|c\.\w+)\b/.test(x)).length >= 5 ? r : undefined;
+    }, 60_000);
+    console.log(`      disassembly: ${rows.length} rows, e.g. ${rows.slice(0, 3).join(' | ')}`);
+    await w.screenshot('disassembly-view');
+    await w.page.keyboard.press('Control+W'); // close the Disassembly editor
   });
 
   it('`ls` typed into the serial terminal prints the file list', async function () {

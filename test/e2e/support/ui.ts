@@ -280,14 +280,16 @@ export class Workbench {
     }
   }
 
+  /** Whether the last expandStoppedThread found the stopped thread collapsed (VS Code shows it open by itself). */
+  stoppedThreadWasCollapsed = false;
+
   /** Expands the Call Stack's stopped thread (and its "more frames" row) and answers the rows. */
   async expandStoppedThread(): Promise<string[]> {
     const rows = this.page.locator('.debug-call-stack .monaco-list-row');
     const thread = rows.filter({ hasText: /paused on/i }).first();
     await thread.waitFor({ timeout: 30_000 });
-    if ((await thread.getAttribute('aria-expanded')) === 'false') {
-      await thread.locator('.monaco-tl-twistie').click();
-    }
+    this.stoppedThreadWasCollapsed = (await thread.getAttribute('aria-expanded')) === 'false';
+    if (this.stoppedThreadWasCollapsed) await thread.locator('.monaco-tl-twistie').click();
     return until('frames under the stopped thread', async () => {
       const more = rows.filter({ hasText: /Load More Stack Frames|Show \d+ More Stack Frames/ });
       if (await more.count()) { await more.first().click(); return undefined; }
@@ -296,6 +298,28 @@ export class Workbench {
       const frames = texts.slice(i + 1).filter((t) => /\n\d+:\d+\s*$/.test(t));
       return frames.length ? texts : undefined;
     }, 30_000);
+  }
+
+  /** Rows of the Variables view as `name: value` (VS Code's own text), with each row's depth. */
+  async variableRows(): Promise<Array<{ text: string; level: number; expanded: string | null }>> {
+    return this.page.locator('.debug-variables .monaco-list-row').evaluateAll((rows) => rows.map((r) => ({
+      text: (r.textContent ?? '').replace(/\s+/g, ' ').trim(),
+      level: Number(r.getAttribute('aria-level') ?? 0),
+      expanded: r.getAttribute('aria-expanded'),
+    })));
+  }
+
+  /** Expands the Variables view's row named `name` (its first row whose text starts with it). */
+  async expandVariable(name: string, timeoutMs = 20_000): Promise<void> {
+    const row = this.page.locator('.debug-variables .monaco-list-row').filter({ hasText: new RegExp(`^\\s*${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`) }).first();
+    await row.waitFor({ timeout: timeoutMs });
+    if ((await row.getAttribute('aria-expanded')) === 'false') await row.locator('.monaco-tl-twistie').click();
+  }
+
+  /** Rows of the Disassembly view (address, instruction), once it shows some. */
+  async disassemblyRows(): Promise<string[]> {
+    return this.page.locator('.disassembly-view .monaco-list-row, .disassembly-view .monaco-table-tr').evaluateAll((rows) =>
+      rows.map((r) => (r.textContent ?? '').replace(/\s+/g, ' ').trim()).filter(Boolean));
   }
 
   async debugToolbarVisible(): Promise<boolean> {
