@@ -470,6 +470,13 @@ export class Machine implements Target {
     if (this.idle && this.runState === 'running') this.kick();
   }
 
+  /** A BREAK on the serial line (the UART shows LSR.BI with a zero character); a key sent
+   *  within 5 s after it is a magic SysRq key to Linux's serial console and the teaching kernel. */
+  sendBreak(): void {
+    this.board.uartBreak();
+    if (this.idle && this.runState === 'running') this.kick();
+  }
+
   /** Bytes typed with sendInput that the guest has not read yet. */
   inputPending(): number {
     return this.board.uartInputPending();

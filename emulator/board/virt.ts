@@ -86,6 +86,8 @@ export interface VirtBoard {
   fdtAddress: number;
   /** Host-to-guest serial input (typed bytes). */
   uartReceive(bytes: Uint8Array): void;
+  /** A BREAK condition on the UART's receive line (then LSR.BI with a zero character). */
+  uartBreak(): void;
   /** Typed bytes the guest has not read yet (the UART's FIFO and host queue). */
   uartInputPending(): number;
   /** Power-on state of every device (machine reset, reboot). */
@@ -177,6 +179,7 @@ export function buildVirtBoard(opts: VirtBoardOptions, env: BoardEnv): VirtBoard
     fdt,
     fdtAddress,
     uartReceive: (bytes) => uart.receive(bytes),
+    uartBreak: () => uart.sendBreak(),
     uartInputPending: () => uart.bufferedInput,
     resetDevices: () => { for (const p of placed) p.device.reset?.(); },
   };

@@ -11,6 +11,11 @@
 // follow the FCR trigger level; data below the trigger level is reported at once as a
 // character timeout (IIR 0xC) instead of after four character times, to stay time-free.
 // Loopback (MCR bit 4) is not modelled.
+// A BREAK from the host (sendBreak) arrives as the data sheet describes one: a zero character
+// in the FIFO that carries the break flag. When it reaches the top of the FIFO, LSR.BI is set
+// (and LSR bit 7, "error in FIFO", while any flagged character is in it) until LSR is read, with
+// the receiver-line-status interrupt (IIR 0x06) if IER.ELSI is on. Linux's 8250 driver and the
+// teaching kernel read LSR before RBR, so the zero they then read is known to be the break.
 import type { IrqLine, SerialHost } from '../bus/device';
 import type { FdtBuilder } from '../board/fdt';
 import { unitName, type DescribedDevice, type FdtContext, type Placement } from '../board/fdt-node';
@@ -32,11 +37,15 @@ const FCR_ENABLE = 0x01;
 const FCR_CLEAR_RX = 0x02;
 const LCR_DLAB = 0x80;
 const LSR_DR = 0x01;
+const LSR_BI = 0x10;
+const LSR_FIFO_ERROR = 0x80;
 const LSR_THRE = 0x20;
 const LSR_TEMT = 0x40;
 const MCR_OUT2 = 0x08;
 const MSR_DCD_DSR_CTS = 0xb0;
 const TRIGGER_LEVELS = [1, 4, 8, 14];
+/** A queued or FIFO entry with this bit set is a break (its character is 0). */
+const BREAK_FLAG = 0x100;
 
 export class Uart16550 implements DescribedDevice {
   readonly name = 'uart0';
@@ -48,11 +57,12 @@ export class Uart16550 implements DescribedDevice {
   private dll = 0;
   private dlm = 0;
   private fcr = 0;
-  /** LSR error bits (overrun, parity, framing, break): always 0, as input cannot overrun. */
-  private readonly lsrErrors = 0;
+  /** Whether LSR has been read since the character at the top of the FIFO got there (BI is
+   *  reported once per break, as the data sheet's "cleared when LSR is read"). */
+  private topStatusRead = false;
   private thrPending = false;
-  /** The receive FIFO (ring of FIFO_DEPTH) ... */
-  private readonly fifo = new Uint8Array(FIFO_DEPTH);
+  /** The receive FIFO (ring of FIFO_DEPTH; BREAK_FLAG marks a break) ... */
+  private readonly fifo = new Uint16Array(FIFO_DEPTH);
   private fifoHead = 0;
   private fifoCount = 0;
   /** ... and what the host sent beyond it. */
@@ -64,7 +74,14 @@ export class Uart16550 implements DescribedDevice {
   reset(): void {
     this.ier = 0; this.lcr = 0; this.mcr = MCR_OUT2; this.scr = 0; this.dll = 0; this.dlm = 0;
     this.fcr = 0; this.thrPending = false;
-    this.fifoHead = 0; this.fifoCount = 0;
+    this.fifoHead = 0; this.fifoCount = 0; this.topStatusRead = false;
+    this.update();
+  }
+
+  /** A BREAK condition on the line (the host held it low for longer than a character). */
+  sendBreak(): void {
+    this.queue.push(BREAK_FLAG);
+    this.refill();
     this.update();
   }
 
@@ -91,7 +108,9 @@ export class Uart16550 implements DescribedDevice {
       case 3: return this.lcr;
       case 4: return this.mcr;
       case 5: {
-        return (this.fifoCount > 0 ? LSR_DR : 0) | LSR_THRE | LSR_TEMT | this.lsrErrors;
+        const lsr = (this.fifoCount > 0 ? LSR_DR : 0) | LSR_THRE | LSR_TEMT | this.lineErrors();
+        if (this.fifoCount > 0 && !this.topStatusRead) { this.topStatusRead = true; this.update(); }
+        return lsr;
       }
       case 6: return MSR_DCD_DSR_CTS;
       case 7: return this.scr;
@@ -120,7 +139,7 @@ export class Uart16550 implements DescribedDevice {
         const wasEnabled = this.fcr & FCR_ENABLE;
         this.fcr = v & 0xc9;
         // Changing the FIFO enable, or FCR bit 1, clears the receive FIFO.
-        if ((v & FCR_CLEAR_RX) || (v & FCR_ENABLE) !== wasEnabled) { this.fifoHead = 0; this.fifoCount = 0; }
+        if ((v & FCR_CLEAR_RX) || (v & FCR_ENABLE) !== wasEnabled) { this.fifoHead = 0; this.fifoCount = 0; this.topStatusRead = false; }
         this.refill();
         this.update();
         return;
@@ -147,6 +166,7 @@ export class Uart16550 implements DescribedDevice {
   }
 
   private refill(): void {
+    if (this.fifoCount === 0) this.topStatusRead = false; // whatever arrives first is a new top
     while (this.fifoCount < this.capacity && this.queueHead < this.queue.length) {
       this.fifo[(this.fifoHead + this.fifoCount) % FIFO_DEPTH] = this.queue[this.queueHead++];
       this.fifoCount++;
@@ -156,17 +176,30 @@ export class Uart16550 implements DescribedDevice {
 
   private readRbr(): number {
     if (this.fifoCount === 0) return 0;
-    const b = this.fifo[this.fifoHead];
+    const b = this.fifo[this.fifoHead] & 0xff;
     this.fifoHead = (this.fifoHead + 1) % FIFO_DEPTH;
     this.fifoCount--;
+    this.topStatusRead = false;
     this.refill();
     this.update();
     return b;
   }
 
+  /** LSR's error bits: BI for a break at the top of the FIFO not yet reported, bit 7 while any
+   *  break is in the FIFO (overrun, parity and framing errors cannot happen here). */
+  private lineErrors(): number {
+    if (this.fifoCount === 0) return 0;
+    let bits = 0;
+    if ((this.fifo[this.fifoHead] & BREAK_FLAG) && !this.topStatusRead) bits |= LSR_BI;
+    if (this.fcr & FCR_ENABLE) {
+      for (let i = 0; i < this.fifoCount; i++) if (this.fifo[(this.fifoHead + i) % FIFO_DEPTH] & BREAK_FLAG) { bits |= LSR_FIFO_ERROR; break; }
+    }
+    return bits;
+  }
+
   /** Highest-priority interrupt identification, per the 16550 priority order. */
   private identify(): number {
-    if ((this.ier & IER_RLSI) && this.lsrErrors) return IIR_RLSI;
+    if ((this.ier & IER_RLSI) && (this.lineErrors() & LSR_BI)) return IIR_RLSI;
     if ((this.ier & IER_RDI) && this.fifoCount > 0) {
       if (!(this.fcr & FCR_ENABLE)) return IIR_RDI;
       return this.fifoCount >= TRIGGER_LEVELS[this.fcr >> 6] ? IIR_RDI : IIR_TIMEOUT;
