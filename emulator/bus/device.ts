@@ -70,6 +70,10 @@ export interface BlockBackend {
   read(offset: number, dst: Uint8Array): void;
   write(offset: number, src: Uint8Array): void;
   flush(): void;
+  /** Forgets a byte range (virtio-blk DISCARD); it reads as zeros afterwards. Offered to the guest only when present. */
+  discard?(offset: number, length: number): void;
+  /** Zeros a byte range (WRITE_ZEROES); `unmap` allows giving the space back, as discard does. */
+  writeZeroes?(offset: number, length: number, unmap: boolean): void;
 }
 
 /** Host side of a serial port. */

@@ -1,9 +1,13 @@
 // virtio-blk device (Virtio 1.2 §5.2) behind a virtio-mmio transport: one request queue,
-// requests IN (read), OUT (write), FLUSH and GET_ID; each request is a 16-byte header
-// (type u32, reserved u32, sector u64), data buffers, and a final device-writable status
-// byte (0 OK, 1 IOERR, 2 UNSUPP). Offered features: VERSION_1, RING_INDIRECT_DESC, SEG_MAX,
-// BLK_SIZE, FLUSH, and RO when the backend is read-only. Configuration space: capacity (512-byte sectors)
-// at 0, size_max 8 (0: not offered), seg_max 12, geometry 16, blk_size 20.
+// requests IN (read), OUT (write), FLUSH, GET_ID, DISCARD and WRITE_ZEROES; each request is a
+// 16-byte header (type u32, reserved u32, sector u64), data buffers, and a final
+// device-writable status byte (0 OK, 1 IOERR, 2 UNSUPP). Offered features: VERSION_1,
+// RING_INDIRECT_DESC, SEG_MAX, BLK_SIZE, FLUSH, RO when the backend is read-only, DISCARD and
+// WRITE_ZEROES when it is writable and implements them. Configuration space: capacity
+// (512-byte sectors) at 0, size_max 8 (0: not offered), seg_max 12, geometry 16, blk_size 20,
+// topology 24 (not offered), writeback 32, max_discard_sectors 36, max_discard_seg 40,
+// discard_sector_alignment 44, max_write_zeroes_sectors 48, max_write_zeroes_seg 52,
+// write_zeroes_may_unmap 56 (Virtio 1.1+ §5.2.4).
 import type { BlockBackend, DmaPort } from '../bus/device';
 import { gather, scatter, writableLength, type SplitVirtqueue } from './virtqueue';
 import { VIRTIO_F_VERSION_1, VIRTIO_RING_F_INDIRECT_DESC, type VirtioDevice } from './virtio-mmio';
@@ -14,10 +18,14 @@ export const BLK_F_SEG_MAX = 2;
 export const BLK_F_RO = 5;
 export const BLK_F_BLK_SIZE = 6;
 export const BLK_F_FLUSH = 9;
+export const BLK_F_DISCARD = 13;
+export const BLK_F_WRITE_ZEROES = 14;
 export const BLK_T_IN = 0;
 export const BLK_T_OUT = 1;
 export const BLK_T_FLUSH = 4;
 export const BLK_T_GET_ID = 8;
+export const BLK_T_DISCARD = 11;
+export const BLK_T_WRITE_ZEROES = 13;
 export const BLK_S_OK = 0;
 export const BLK_S_IOERR = 1;
 export const BLK_S_UNSUPP = 2;
@@ -28,18 +36,28 @@ const QUEUE_MAX = 1024;
 const SEG_MAX = 254;
 /** Largest request we accept (bounds the copy a hostile chain can ask for). */
 const MAX_REQUEST = 16 << 20;
+/** Per-segment limit of DISCARD and WRITE_ZEROES (sectors; 2 GiB): no data moves for them. */
+export const MAX_DISCARD_SECTORS = 1 << 22;
+/** Segments (16 bytes each: sector u64, num_sectors u32, flags u32) per DISCARD/WRITE_ZEROES. */
+export const MAX_DISCARD_SEG = 64;
+/** Sectors per 4 KiB host block: the guest should split discards there (holes are whole blocks). */
+const DISCARD_ALIGNMENT = 8;
+const WZ_FLAG_UNMAP = 1;
 
 export class VirtioBlk implements VirtioDevice {
   readonly deviceId = VIRTIO_ID_BLOCK;
   readonly queueCount = 1;
   readonly queueMax = QUEUE_MAX;
-  private readonly config = new Uint8Array(24);
+  private readonly config = new Uint8Array(60);
   private readonly featureWords: [number, number];
   /** What the backend last failed with (for the debugger and tests); the guest saw IOERR. */
   lastHostError: string | undefined;
 
   constructor(private readonly backend: BlockBackend, private readonly dma: DmaPort, private readonly id: string) {
-    const low = (1 << BLK_F_SEG_MAX) | (1 << BLK_F_BLK_SIZE) | (1 << BLK_F_FLUSH) | (1 << VIRTIO_RING_F_INDIRECT_DESC) | (backend.readOnly ? 1 << BLK_F_RO : 0);
+    const canDiscard = !backend.readOnly && !!backend.discard;
+    const canZero = !backend.readOnly && !!backend.writeZeroes;
+    const low = (1 << BLK_F_SEG_MAX) | (1 << BLK_F_BLK_SIZE) | (1 << BLK_F_FLUSH) | (1 << VIRTIO_RING_F_INDIRECT_DESC) | (backend.readOnly ? 1 << BLK_F_RO : 0)
+      | (canDiscard ? 1 << BLK_F_DISCARD : 0) | (canZero ? 1 << BLK_F_WRITE_ZEROES : 0);
     this.featureWords = [low >>> 0, 1 << (VIRTIO_F_VERSION_1 - 32)];
     const v = new DataView(this.config.buffer);
     const sectors = Math.floor(backend.byteLength / SECTOR);
@@ -47,6 +65,16 @@ export class VirtioBlk implements VirtioDevice {
     v.setUint32(4, Math.floor(sectors / 0x1_0000_0000), true);
     v.setUint32(12, SEG_MAX, true);
     v.setUint32(20, SECTOR, true);
+    if (canDiscard) {
+      v.setUint32(36, MAX_DISCARD_SECTORS, true);
+      v.setUint32(40, MAX_DISCARD_SEG, true);
+      v.setUint32(44, DISCARD_ALIGNMENT, true);
+    }
+    if (canZero) {
+      v.setUint32(48, MAX_DISCARD_SECTORS, true);
+      v.setUint32(52, MAX_DISCARD_SEG, true);
+      v.setUint8(56, canDiscard ? 1 : 0); // write_zeroes_may_unmap: unmap gives the space back
+    }
   }
 
   get capacitySectors(): number {
@@ -92,6 +120,8 @@ export class VirtioBlk implements VirtioDevice {
           }
         } else if (type === BLK_T_FLUSH) {
           if (this.host(() => this.backend.flush())) status = BLK_S_OK;
+        } else if (type === BLK_T_DISCARD || type === BLK_T_WRITE_ZEROES) {
+          status = this.discardOrZero(type, data);
         } else if (type === BLK_T_GET_ID) {
           const id = new Uint8Array(Math.min(BLK_ID_BYTES, dataRoom));
           for (let i = 0; i < id.length && i < this.id.length; i++) id[i] = this.id.charCodeAt(i) & 0x7f;
@@ -107,6 +137,35 @@ export class VirtioBlk implements VirtioDevice {
       if (queue.push(chain.head, room)) interrupt = true;
     }
     return interrupt;
+  }
+
+  /**
+   * DISCARD or WRITE_ZEROES: every segment is checked before any is carried out. A flag
+   * other than unmap, or unmap on a DISCARD, is UNSUPP; a malformed, oversized or
+   * out-of-range segment list is IOERR.
+   */
+  private discardOrZero(type: number, data: Uint8Array): number {
+    const discard = type === BLK_T_DISCARD;
+    if (discard ? !(this.featureWords[0] & (1 << BLK_F_DISCARD)) : !(this.featureWords[0] & (1 << BLK_F_WRITE_ZEROES))) return BLK_S_UNSUPP;
+    if (data.length === 0 || data.length % 16 !== 0 || data.length / 16 > MAX_DISCARD_SEG) return BLK_S_IOERR;
+    const v = new DataView(data.buffer, data.byteOffset, data.length);
+    const segs: { offset: number; length: number; unmap: boolean }[] = [];
+    for (let o = 0; o < data.length; o += 16) {
+      const sector = v.getUint32(o, true) + v.getUint32(o + 4, true) * 0x1_0000_0000;
+      const count = v.getUint32(o + 8, true);
+      const flags = v.getUint32(o + 12, true);
+      if ((flags & ~WZ_FLAG_UNMAP) !== 0 || (discard && flags !== 0)) return BLK_S_UNSUPP;
+      if (count > MAX_DISCARD_SECTORS || !this.inRange(sector, count * SECTOR)) return BLK_S_IOERR;
+      segs.push({ offset: sector * SECTOR, length: count * SECTOR, unmap: (flags & WZ_FLAG_UNMAP) !== 0 });
+    }
+    const ok = this.host(() => {
+      for (const s of segs) {
+        if (s.length === 0) continue;
+        if (discard) this.backend.discard!(s.offset, s.length);
+        else this.backend.writeZeroes!(s.offset, s.length, s.unmap);
+      }
+    });
+    return ok ? BLK_S_OK : BLK_S_IOERR;
   }
 
   /** Runs a backend operation; a host I/O failure becomes the guest's IOERR, never a crash. */
