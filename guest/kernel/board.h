@@ -5,6 +5,7 @@
 #ifndef KWB_BOARD_H
 #define KWB_BOARD_H
 
+#define TEST_BASE       0x00100000UL   /* sifive_test: poweroff/reboot codes */
 #define CLINT_BASE      0x02000000UL
 #define PLIC_BASE       0x0C000000UL
 #define PLIC_SIZE       0x00400000UL

@@ -164,6 +164,13 @@ void page_alloc_init(void);
 void *page_alloc(void);           /* one zeroed 4 KiB page, or NULL */
 void page_free(void *page);
 u64 pages_free_count(void);
+u64 pages_total_count(void);
+
+/* ---- sysrq.c: magic SysRq keys after a BREAK on the serial line */
+void sysrq_break(void);
+int sysrq_key(int c);             /* 1 if c was taken as a SysRq key */
+void sysrq_handle(int key);
+struct trap_regs *trap_interrupted_regs(void);   /* trap.c: this hart's interrupted context, in an interrupt */
 
 /* ---- printk.c, panic.c */
 void kprintf(const char *fmt, ...);

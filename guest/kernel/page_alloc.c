@@ -14,6 +14,7 @@ extern char kernel_end[];
 static struct spinlock pages_lock;
 static struct free_page *free_list;
 static u64 free_count;
+static u64 total_count;           /* pages the allocator manages (SysRq m) */
 
 /* At boot only hart 0 runs, so the list is built without taking the lock, lowest
  * page last (so page_alloc hands out low addresses first). */
@@ -26,6 +27,7 @@ void page_alloc_init(void)
         free_list = f;
         free_count++;
     }
+    total_count = free_count;
 }
 
 void page_free(void *page)
@@ -58,4 +60,9 @@ void *page_alloc(void)
 u64 pages_free_count(void)
 {
     return free_count;
+}
+
+u64 pages_total_count(void)
+{
+    return total_count;
 }

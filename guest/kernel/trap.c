@@ -50,8 +50,16 @@ static void external_interrupt(void)
         plic_complete(irq);
 }
 
+/* The frame of the context each hart's current interrupt interrupted (SysRq p and t). */
+static struct trap_regs *interrupted[MAX_HARTS];
+
+struct trap_regs *trap_interrupted_regs(void)
+{
+    return interrupted[this_hart()->id];
+}
+
 /* Returns 1 if the cause was the timer. */
-static int handle_interrupt(u64 cause)
+static int handle_interrupt_cause(u64 cause)
 {
     u64 code = cause & ~CAUSE_INTERRUPT;
     if (code == IRQ_S_TIMER) {
@@ -63,13 +71,22 @@ static int handle_interrupt(u64 cause)
     return 0;
 }
 
+/* Same, with the interrupted frame kept where SysRq p and t find it. */
+static int handle_interrupt(u64 cause, struct trap_regs *r)
+{
+    interrupted[this_hart()->id] = r;
+    int timer = handle_interrupt_cause(cause);
+    interrupted[this_hart()->id] = 0;
+    return timer;
+}
+
 void user_trap(struct trap_regs *r)
 {
     struct task *t = current_task();
     if (panicking)
         for (;;) asm volatile("wfi");
     if (r->cause & CAUSE_INTERRUPT) {
-        if (handle_interrupt(r->cause)) {
+        if (handle_interrupt(r->cause, r)) {
             t->ticks_used++;
             yield();
         }
@@ -103,7 +120,7 @@ void kernel_trap(struct trap_regs *r)
     if (r->cause & CAUSE_INTERRUPT) {
         if (panicking)
             for (;;) asm volatile("wfi");
-        handle_interrupt(r->cause);
+        handle_interrupt(r->cause, r);
         return;
     }
     u64 off = 0;

@@ -1,7 +1,8 @@
 /*
  * uart.c: the NS16550A serial port at UART0_BASE. Output is polled (wait until the
  * transmit holding register is empty, then write); input arrives by interrupt
- * (IRQ 10 through the PLIC) and goes to the console line editor.
+ * (IRQ 10 through the PLIC) and goes to the console line editor, unless a BREAK
+ * made it a SysRq key.
  * Register map from the 16550 data sheet.
  */
 #include "kernel.h"
@@ -19,6 +20,7 @@
 #define LCR_8N1 0x03
 #define LCR_DLAB 0x80
 #define LSR_DATA_READY 0x01
+#define LSR_BREAK 0x10          /* the character at the top of the FIFO is a BREAK */
 #define LSR_THR_EMPTY 0x20
 #define IER_RX 0x01
 
@@ -40,9 +42,17 @@ void uart_putc_raw(int c)
     *UART_REG(THR) = (u8)c;
 }
 
-/* Called from the trap handler when the PLIC says the UART wants attention. */
+/* Called from the trap handler when the PLIC says the UART wants attention. LSR is read
+ * before RBR: with BI set, the zero character that follows is a BREAK, which arms the
+ * magic SysRq key (sysrq.c); the next character may then be that key. */
 void uart_interrupt(void)
 {
-    while (*UART_REG(LSR) & LSR_DATA_READY)
-        console_input(*UART_REG(RBR));
+    u8 lsr;
+    while ((lsr = *UART_REG(LSR)) & LSR_DATA_READY) {
+        int c = *UART_REG(RBR);
+        if (lsr & LSR_BREAK)
+            sysrq_break();
+        else if (!sysrq_key(c))
+            console_input(c);
+    }
 }

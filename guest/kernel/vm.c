@@ -98,6 +98,7 @@ static void map_megapages(u64 start, u64 end, u64 perms)
 void kvm_init(void)
 {
     kernel_pagetable = page_alloc();
+    map_range(TEST_BASE, TEST_BASE + PAGE_SIZE, PTE_R | PTE_W);   /* SysRq b (sysrq.c) */
     map_range(UART0_BASE, UART0_BASE + PAGE_SIZE, PTE_R | PTE_W);
     map_range(VIRTIO_BASE, VIRTIO_BASE + VIRTIO_SLOTS * VIRTIO_STRIDE, PTE_R | PTE_W);
     map_range(PLIC_BASE, PLIC_BASE + PLIC_SIZE, PTE_R | PTE_W);
