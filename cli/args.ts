@@ -1,5 +1,6 @@
 // Command-line parsing for `kwb`. QEMU-like flags, accepted with one or two dashes
 // (`-kernel X`, `--kernel X`, `--kernel=X`). Errors name the flag and what is wrong.
+import { DriveError, parseDriveSpec, type DriveSpec } from '../host/disks/open-drive';
 
 export class UsageError extends Error {
   constructor(message: string) { super(message); this.name = 'UsageError'; }
@@ -9,7 +10,10 @@ export interface RunOptions {
   kernel?: string;
   /** 'none' (kernel entry in M-mode at reset) or a firmware file (OpenSBI fw_jump). */
   bios: string;
+  /** Each drive's image file (its copy-on-write file when only cow= is given). */
   drives: string[];
+  /** Each drive as given: FILE, FILE,cow=COW or cow=COW (same order as drives). */
+  driveSpecs: DriveSpec[];
   /** Write drive images in place instead of through a copy-on-write overlay. */
   driveWrite: boolean;
   memoryBytes: number;
@@ -54,8 +58,12 @@ export const USAGE = `usage: kwb run [options]
                        FILE: firmware at 0x80000000 (OpenSBI fw_jump.bin or fw_dynamic.bin),
                        kernel at 0x80200000
   --drive FILE         a raw disk image on the next virtio-mmio slot (repeatable);
-                       copy-on-write: the file is never changed unless --drive-write
-  --drive-write        write drive images in place
+                       copy-on-write: the file is never changed unless --drive-write,
+                       and the changes are lost at exit
+  --drive FILE,cow=COW the changes are kept in the copy-on-write file COW (made when
+                       missing, reused otherwise; refused if FILE changed since)
+  --drive cow=COW      the same, over the backing file COW names
+  --drive-write        write drive images in place (not with cow=)
   --mem SIZE, -m SIZE  RAM size, e.g. 128M, 1G (default 128M)
   --smp N              number of harts (default 1, at most 8)
   --append "ARGS"      kernel command line (FDT /chosen/bootargs)
@@ -82,6 +90,8 @@ export const USAGE = `usage: kwb run [options]
                        programs' symbols by their guest path (Linux: /init is DIR/init)
 Console: the terminal is the serial port; Ctrl-A X quits, Ctrl-A G opens the gdb stub,
 Ctrl-A H lists the keys.
+Copy-on-write files: kwb cow info COW | kwb cow merge COW OUT | kwb cow merge --in-place COW
+(see kwb cow help).
 Exit status: the guest's poweroff code; 2 for bad options or input files; 1 for a guest
 stuck in a trap loop; 124 when --max-insns ends the run; 141 when stdout's reader goes away.`;
 
@@ -108,7 +118,7 @@ function parseCount(text: string, flag: string, min: number, max: number): numbe
 
 export function parseArgs(argv: string[]): ParsedCommand {
   const run: RunOptions = {
-    bios: 'none', drives: [], driveWrite: false, memoryBytes: 128 << 20, smp: 1, gdbLater: 'tcp::1234', idle: 'sleep',
+    bios: 'none', drives: [], driveSpecs: [], driveWrite: false, memoryBytes: 128 << 20, smp: 1, gdbLater: 'tcp::1234', idle: 'sleep',
     startPaused: false, stats: false, jit: false, ignoreFaultLoop: false, awareness: 'auto', moduleDirs: [],
   };
   let command: ParsedCommand['command'] = 'run';
@@ -116,7 +126,7 @@ export function parseArgs(argv: string[]): ParsedCommand {
   if (argv[0] !== undefined && !argv[0].startsWith('-')) {
     const c = argv[0];
     if (c === 'run' || c === 'help' || c === 'version') command = c;
-    else throw new UsageError(`unknown command '${c}' (commands: run, help, version)`);
+    else throw new UsageError(`unknown command '${c}' (commands: run, cow, help, version)`);
     i = 1;
   }
   for (; i < argv.length; i++) {
@@ -139,7 +149,12 @@ export function parseArgs(argv: string[]): ParsedCommand {
     switch (name) {
       case 'kernel': run.kernel = value; break;
       case 'bios': run.bios = value!; break;
-      case 'drive': run.drives.push(driveFile(value!)); break;
+      case 'drive': {
+        const spec = driveSpec(value!);
+        run.driveSpecs.push(spec);
+        run.drives.push(spec.file ?? spec.cow!);
+        break;
+      }
       case 'drive-write': run.driveWrite = true; break;
       case 'mem': case 'm': run.memoryBytes = parseSize(value!, arg); break;
       case 'smp': run.smp = parseCount(value!, arg, 1, 8); break;
@@ -178,14 +193,17 @@ export function parseArgs(argv: string[]): ParsedCommand {
     }
   }
   if (command === 'run' && !run.kernel) throw new UsageError('no kernel given (use --kernel FILE)');
+  if (run.driveWrite && run.driveSpecs.some((d) => d.cow !== undefined)) throw new UsageError('--drive-write: a drive with cow= is never written in place (drop one of them)');
   return { command, run };
 }
 
-/** Accepts `FILE` or QEMU's `file=FILE[,...]` form. */
-function driveFile(value: string): string {
-  if (value.startsWith('file=')) return value.slice(5).split(',')[0];
+/** Accepts `FILE`, `FILE,cow=COW`, `cow=COW` and QEMU's `file=FILE[,format=raw,...]` form. */
+function driveSpec(value: string): DriveSpec {
   if (value === '') throw new UsageError('--drive: empty file name');
-  return value;
+  try { return parseDriveSpec(value); } catch (e) {
+    if (e instanceof DriveError) throw new UsageError(`--drive: ${e.message}`);
+    throw e;
+  }
 }
 
 function checkListen(value: string, flag: string): string {

@@ -3,7 +3,6 @@
 // stderr and exit status 2; otherwise the exit status is the guest's poweroff code.
 import { readFileSync, statSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
-import { CowBlockBackend } from '../emulator/devices/block-backend';
 import { ElfError } from '../emulator/loader/elf';
 import { Machine, MachineError } from '../emulator/machine';
 import type { BlockBackend } from '../emulator/bus/device';
@@ -11,7 +10,8 @@ import type { StopEvent } from '../emulator/target';
 import { startGdbServer, type GdbServer } from '../gdbstub/server';
 import { parseArgs, UsageError, USAGE, type RunOptions } from './args';
 import { Console } from './console';
-import { FileBlockBackend } from './file-block';
+import { DriveError, openDrive as openDriveFiles, type DriveSpec, type OpenedDrive } from '../host/disks';
+import { runCow } from './cow';
 import { machineControl } from '../gdbstub/machine-adapter';
 import { KernelAwareness } from '../awareness';
 import { SymbolFile } from '../symbols';
@@ -49,12 +49,11 @@ function checkFolder(path: string, what: string): string {
   return resolvePath(path);
 }
 
-function openDrive(path: string, write: boolean): BlockBackend {
-  try { statSync(path); } catch { throw new InputError(`drive '${path}': no such file`); }
-  let file: FileBlockBackend;
-  try { file = new FileBlockBackend(path, !write); } catch (e) { throw new InputError(`drive '${path}': ${(e as Error).message}`); }
-  if (file.byteLength % 512 !== 0) throw new InputError(`drive '${path}': size ${file.byteLength} is not a multiple of 512 bytes`);
-  return write ? file : new CowBlockBackend(file);
+function openDrive(spec: DriveSpec, write: boolean): OpenedDrive {
+  try { return openDriveFiles(spec, write); } catch (e) {
+    if (e instanceof DriveError || e instanceof Error) throw new InputError(e.message);
+    throw e;
+  }
 }
 
 /** Exit status when --max-insns ends the run (as timeout(1) does: not a guest's exit code). */
@@ -71,7 +70,8 @@ function exitStatus(code: number): number {
 async function run(o: RunOptions): Promise<void> {
   const kernel = readInput(o.kernel!, 'kernel');
   const firmware = o.bios === 'none' ? 'none' : readInput(o.bios, 'firmware');
-  const drives = o.drives.map((d) => openDrive(d, o.driveWrite));
+  const opened = o.driveSpecs.map((d) => openDrive(d, o.driveWrite));
+  const drives: BlockBackend[] = opened.map((d) => d.backend);
   const initrd = o.initrd === undefined ? undefined : readInput(o.initrd, 'initrd');
   // The ELF whose symbols the stub and awareness use: --symbols, or the kernel when it is one
   // (a Linux Image is not: its symbols are in vmlinux).
@@ -121,7 +121,9 @@ async function run(o: RunOptions): Promise<void> {
     if (o.stats) process.stderr.write(`kwb: ${statsLine()}\n`);
     void (async () => {
       await gdb?.close();
-      for (const d of drives) d.flush();
+      for (const d of opened) {
+        try { d.close(); } catch (e) { process.stderr.write(`kwb: closing a drive: ${(e as Error).message}\n`); }
+      }
       process.exit(status);
     })();
   }
@@ -207,6 +209,10 @@ async function run(o: RunOptions): Promise<void> {
 }
 
 async function main(argv: string[]): Promise<void> {
+  if (argv[0] === 'cow') {
+    process.exitCode = runCow(argv.slice(1), (s) => process.stdout.write(s), (s) => process.stderr.write(s));
+    return;
+  }
   let cmd;
   try { cmd = parseArgs(argv); } catch (e) {
     if (e instanceof UsageError) fail(e.message);

@@ -4,6 +4,7 @@
 // against `cwd` (VS Code has already replaced ${workspaceFolder}) and checked to exist.
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
+import { driveSpecOfEntry } from '../host/disks/open-drive';
 
 export type Profile = 'auto' | 'teaching' | 'xv6' | 'linux' | 'none';
 const PROFILES: readonly Profile[] = ['auto', 'teaching', 'xv6', 'linux', 'none'];
@@ -210,6 +211,18 @@ function cwdOf(raw: Raw): string {
   return resolve(c);
 }
 
+/**
+ * A `drives` entry: a disk image path, or "FILE,cow=COW" / "cow=COW" (changes kept in the
+ * copy-on-write file COW, made when missing); paths resolved against cwd.
+ */
+function driveEntry(r: Reader, field: string, text: string): string {
+  let spec;
+  try { spec = driveSpecOfEntry(text); } catch (e) { throw new ConfigError(field, (e as Error).message); }
+  if (spec.cow === undefined) return r.file(field, 'the disk image', text)!;
+  const file = spec.file === undefined ? undefined : r.file(field, 'the disk image', spec.file)!;
+  return `${file === undefined ? '' : `${file},`}cow=${r.path(spec.cow)}`;
+}
+
 /** Checks a launch request's arguments; throws ConfigError naming the first bad field. */
 export function parseLaunchConfig(raw: unknown): LaunchConfig {
   if (!isObject(raw)) throw new ConfigError('launch', 'expected the configuration as an object');
@@ -219,7 +232,7 @@ export function parseLaunchConfig(raw: unknown): LaunchConfig {
   const biosText = r.string('bios', '"none" or the path of a firmware file (OpenSBI fw_jump.bin)') ?? 'none';
   const bios = biosText === 'none' ? 'none' : r.file('bios', 'the firmware', biosText)!;
   const initrd = r.file('initrd', 'the initial RAM disk');
-  const drives = r.stringArray('drives', 'disk image paths').map((d, i) => r.file(`drives[${i}]`, 'the disk image', d)!);
+  const drives = r.stringArray('drives', 'disk image paths').map((d, i) => driveEntry(r, `drives[${i}]`, d));
   const memoryBytes = r.has('memory') ? parseMemory(r.value('memory')) : 128 << 20;
   const idle = r.oneOf('idle', ['sleep', 'skip'] as const) ?? 'sleep';
   const gdbPort = r.int('gdbPort', 0, 65535);

@@ -1,12 +1,12 @@
 // Builds the in-process machine of a launch configuration: reads the kernel, firmware and
-// initrd, opens the drives (copy-on-write unless asked otherwise) and sends the UART's output
+// initrd, opens the drives (copy-on-write unless asked otherwise: in memory, or in a
+// copy-on-write file for a "FILE,cow=COW" entry) and sends the UART's output
 // to a callback in batches (one call per event-loop turn, not one per byte).
 import { readFileSync } from 'node:fs';
-import { CowBlockBackend } from '../../emulator/devices/block-backend';
 import { Machine } from '../../emulator/machine';
 import type { BlockBackend, SerialHost } from '../../emulator/bus/device';
 import { ConfigError, type LaunchConfig } from '../launch-config';
-import { FileDisk } from './file-block';
+import { driveSpecOfEntry, openDrive, type OpenedDrive } from '../../host/disks';
 
 export const isElf = (b: Uint8Array): boolean => b.length >= 4 && b[0] === 0x7f && b[1] === 0x45 && b[2] === 0x4c && b[3] === 0x46;
 
@@ -39,7 +39,7 @@ export class SerialBatcher implements SerialHost {
 export interface LaunchedMachine {
   machine: Machine;
   kernelBytes: Uint8Array;
-  disks: FileDisk[];
+  disks: OpenedDrive[];
   serial: SerialBatcher;
 }
 
@@ -47,13 +47,15 @@ export function launchMachine(cfg: LaunchConfig, serialOut: (text: string) => vo
   const kernelBytes = readFileField(cfg.kernel, 'kernel');
   const firmware = cfg.bios === 'none' ? 'none' : readFileField(cfg.bios, 'bios');
   const initrd = cfg.initrd === undefined ? undefined : readFileField(cfg.initrd, 'initrd');
-  const disks: FileDisk[] = [];
-  const drives: BlockBackend[] = cfg.drives.map((path, i) => {
-    let d: FileDisk;
-    try { d = new FileDisk(path, !cfg.drivesWritable); } catch (e) { throw new ConfigError(`drives[${i}]`, `cannot open '${path}': ${(e as Error).message}`); }
+  const disks: OpenedDrive[] = [];
+  const drives: BlockBackend[] = cfg.drives.map((entry, i) => {
+    let d: OpenedDrive;
+    try { d = openDrive(driveSpecOfEntry(entry), cfg.drivesWritable); } catch (e) {
+      for (const o of disks) o.close();
+      throw new ConfigError(`drives[${i}]`, (e as Error).message);
+    }
     disks.push(d);
-    if (d.byteLength % 512 !== 0) throw new ConfigError(`drives[${i}]`, `the disk image '${path}' is ${d.byteLength} bytes, not a multiple of 512`);
-    return cfg.drivesWritable ? d : new CowBlockBackend(d);
+    return d.backend;
   });
   const serial = new SerialBatcher(serialOut);
   try {

@@ -7,7 +7,7 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FileBlockBackend } from '../../../cli/file-block';
+import { RawFileDisk } from '../../../host/disks/raw-file';
 import { CowBlockBackend, MemoryBlockBackend } from '../../../emulator/devices/block-backend';
 import { baremetalElf, expectedSector1, expectedTranscript, INPUT, makeDiskImage, PROMPT, SECTOR } from './baremetal-program';
 import { runOnMachine } from './machine-console';
@@ -46,7 +46,7 @@ describe('system: bare-metal device program on our machine', function () {
     const image = makeDiskImage();
     const file = join(dir, 'cow.img');
     writeFileSync(file, image);
-    const fileBackend = new FileBlockBackend(file, true);
+    const fileBackend = new RawFileDisk(file, true);
     const cow = new CowBlockBackend(fileBackend);
     try {
       const r = runOnMachine({ elf: baremetalElf(), drives: [cow], input: INPUT, prompt: PROMPT });
