@@ -15,6 +15,9 @@ import { attachHtif } from './machine/htif';
 import { hartPc, readRegister, writeRegister } from './machine/registers';
 import { readMemory, writeMemory } from './machine/debug-memory';
 import { Watchpoints } from './machine/watchpoints';
+import { fingerprint } from './checkpoint/checksum';
+import { loadMachine as loadMachineState, saveMachine as saveMachineState, type CheckpointParts, type MachineIdentity } from './checkpoint/machine-checkpoint';
+import type { StateReader } from './checkpoint/state';
 import {
   AddressSpace, BreakKind, Disposable, StepOptions, StopEvent, StopReason, Target, TargetError, TargetFeatures, TargetState, WatchKind,
 } from './target';
@@ -105,6 +108,7 @@ export class Machine implements Target {
   readonly translator: Translator | undefined;
   private readonly timed: TimedDevice[];
   private readonly opts: MachineOptions;
+  private identityCache: MachineIdentity | undefined;
 
   /** Virtual time in instruction units (INSNS_PER_TICK per mtime tick). */
   private units = 0;
@@ -718,5 +722,69 @@ export class Machine implements Target {
     let s = 0;
     for (const h of this.harts) s += h.instret;
     return s;
+  }
+
+  // ------------------------------------------------------------ checkpoints (emulator/checkpoint)
+
+  /**
+   * The whole machine as checkpoint bytes: harts, RAM (sparsely), devices, the drives'
+   * copy-on-write sectors, virtual time. Only while paused (or between synchronous runs).
+   */
+  saveCheckpoint(): Uint8Array {
+    this.checkpointable('save');
+    return saveMachineState(this.checkpointParts());
+  }
+
+  /**
+   * Continues from checkpoint bytes made by a machine with the same kernel, firmware, RAM
+   * size, harts and drives. A damaged or foreign checkpoint throws CheckpointError and
+   * changes nothing. Debugger state (breakpoints, watchpoints) is the caller's and stays.
+   */
+  loadCheckpoint(bytes: Uint8Array): void {
+    this.checkpointable('load');
+    loadMachineState(this.checkpointParts(), bytes);
+  }
+
+  private checkpointable(what: string): void {
+    if (this.runState === 'running') throw new TargetError(`pause the machine before a checkpoint ${what}`, 'busy');
+    if (what === 'save' && this.runState === 'exited') throw new TargetError('the machine has powered off: nothing to save', 'state');
+  }
+
+  private checkpointParts(): CheckpointParts {
+    const fw = this.opts.firmware;
+    this.identityCache ??= {
+      kernel: this.opts.kernel ? fingerprint(this.opts.kernel) : 'none',
+      kernelName: this.opts.kernelName ?? (this.opts.kernel ? 'kernel' : 'no kernel'),
+      firmware: fw === undefined || fw === 'none' ? 'none' : fingerprint(fw),
+      memoryBytes: this.bus.ramSize, harts: this.harts.length,
+      drives: (this.opts.drives ?? []).map((d) => d.byteLength),
+    };
+    return {
+      identity: this.identityCache,
+      machine: {
+        saveState: () => ({ units: this.units, rr: this.rr, roundPos: this.roundPos, lastHart: this.lastHart, lastStopHart: this.lastStopHart ?? -1 }),
+        loadState: (s) => this.loadTimeState(s),
+      },
+      harts: this.harts,
+      devices: this.board.devices.map((d) => ({ name: d.device.name, device: d.device })),
+      drives: this.opts.drives ?? [],
+      memory: this.bus,
+      summary: () => ({ instructions: this.retired(), mtime: this.now() }),
+      flushCaches: () => {
+        this.translator?.flush();
+        for (const h of this.harts) { h.flushTlb(); h.flushFetch(); this.runStart[h.id] = h.instret; }
+      },
+    };
+  }
+
+  private loadTimeState(s: StateReader): void {
+    const n = this.harts.length;
+    const units = s.num('units', 0), rr = s.num('rr', 0, n - 1), roundPos = s.num('roundPos', 0, n - 1);
+    const lastHart = s.num('lastHart', 0, n - 1), lastStopHart = s.num('lastStopHart', -1, n - 1);
+    this.units = units; this.rr = rr; this.roundPos = roundPos; this.lastHart = lastHart;
+    this.lastStopHart = lastStopHart < 0 ? undefined : lastStopHart;
+    this.stopReason = undefined; this.watchHit = undefined; this.watchStop = undefined;
+    this.syncUnits = this.units; this.syncWall = performance.now();
+    if (this.runState === 'exited') { this.runState = 'paused'; this.exitReason = undefined; }
   }
 }

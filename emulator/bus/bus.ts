@@ -3,6 +3,9 @@
 // RAM page (decoded instructions) and the LR/SC reservations, so that every write that does
 // not come from the hart's own fast path (DMA, debugger, other harts' slow stores) drops them.
 import type { Device, DmaPort } from './device';
+import { CheckpointError } from '../checkpoint/errors';
+import type { StateReader, StateValue } from '../checkpoint/state';
+import { checkRuns, decodeRuns, encodeRuns } from '../checkpoint/ram-runs';
 
 export const RAM_BASE = 0x8000_0000;
 export const PAGE_SHIFT = 12;
@@ -287,5 +290,29 @@ export class Bus implements DmaPort {
     this.codeWatcher?.reset();
     this.reservation.fill(-1);
     for (const d of this.devices) d.device.reset?.();
+  }
+
+  // ---- checkpoints ----
+
+  /** RAM sparsely (runs of zero words skipped, see checkpoint/ram-runs.ts) and the LR/SC reservations. */
+  saveState(): StateValue {
+    const { runs, data } = encodeRuns(this.ram32);
+    return { bytes: this.ramSize, runs, data, reservation: this.reservation.slice() };
+  }
+
+  /** Checks the whole saved state first, then replaces RAM; decoded instructions are dropped. */
+  loadState(s: StateReader): void {
+    const bytes = s.num('bytes', 0);
+    if (bytes !== this.ramSize) throw new CheckpointError(`${s.path}: ${bytes} bytes of RAM saved, this machine has ${this.ramSize}`);
+    const runs = { runs: s.u32('runs'), data: s.u8('data') };
+    const reservation = s.f64('reservation', this.reservation.length);
+    checkRuns(runs, this.ram32.length, s.path);
+    for (const r of reservation) if (r !== -1 && !this.isRam(r, 8)) throw new CheckpointError(`${s.path}.reservation: ${r} is not in RAM`);
+    decodeRuns(runs, this.ram32);
+    this.flushDecoded();
+    this.codeWatcher?.reset();
+    for (let p = 0; p < this.pageFlags.length; p++) this.pageFlags[p] &= ~PAGE_RESERVED;
+    this.reservation.fill(-1);
+    reservation.forEach((r, h) => { if (r !== -1) this.reserve(h, r); });
   }
 }

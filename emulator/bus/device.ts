@@ -1,6 +1,7 @@
 // The contracts between the bus, the devices and the harts. Devices see offsets from their
 // own base (Spike's habit), never absolute addresses; 64-bit accesses are split by the bus
 // into two 32-bit ones (low word first), so devices implement only 1, 2 and 4 byte accesses.
+import type { StateReader, StateValue } from '../checkpoint/state';
 
 /** A memory-mapped device. */
 export interface Device {
@@ -13,6 +14,9 @@ export interface Device {
   write(offset: number, size: 1 | 2 | 4, value: number): void;
   /** Back to power-on state (machine reset / reboot). */
   reset?(): void;
+  /** Checkpoints (emulator/checkpoint): the device's state, and putting it back without side effects. */
+  saveState?(): StateValue;
+  loadState?(state: StateReader): void;
 }
 
 /**
@@ -74,6 +78,9 @@ export interface BlockBackend {
   discard?(offset: number, length: number): void;
   /** Zeros a byte range (WRITE_ZEROES); `unmap` allows giving the space back, as discard does. */
   writeZeroes?(offset: number, length: number, unmap: boolean): void;
+  /** Checkpoints: what was written since the machine started (the copy-on-write overlay), and putting it back. */
+  saveState?(): StateValue;
+  loadState?(state: StateReader): void;
 }
 
 /** Host side of a serial port. */

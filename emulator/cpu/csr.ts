@@ -5,6 +5,7 @@
 import { CSR, FS_SHIFT, MEDELEG_MASK, MIE_MASK, MISA_HI, MISA_LO, MPP_SHIFT, MS, MSTATUS_HI, MSTATUS_WMASK, SIP_MASK, SSTATUS_MASK } from './csr-numbers';
 import type { Hart } from './hart';
 import { levelsOf } from './mmu';
+import type { StateReader, StateValue } from '../checkpoint/state';
 
 const TWO32 = 4294967296;
 const STIP = 1 << 5;
@@ -235,4 +236,20 @@ export class Csrs {
 
   /** A timer deadline may have moved: give control back to the machine. */
   private reschedule(): void { this.h.yieldFlag = true; this.h.reschedule = true; }
+
+  /** Every CSR's storage (the computed ones through their fields) and the counter offsets. */
+  saveState(): StateValue {
+    return {
+      mstatus: this.mstatus, mie: this.mie, mipSw: this.mipSw, mipHw: this.mipHw, mideleg: this.mideleg, medeleg: this.medeleg,
+      store: this.store.slice(), instretOff: this.instretOff.slice(), cycleOff: this.cycleOff.slice(),
+    };
+  }
+
+  loadState(s: StateReader): void {
+    const store = s.i32('store', this.store.length), instretOff = s.i32('instretOff', 2), cycleOff = s.i32('cycleOff', 2);
+    const i32 = (k: string) => s.num(k, -(2 ** 31), 2 ** 32 - 1) | 0;
+    const mstatus = i32('mstatus'), mie = i32('mie'), mipSw = i32('mipSw'), mipHw = i32('mipHw'), mideleg = i32('mideleg'), medeleg = i32('medeleg');
+    this.store.set(store); this.instretOff.set(instretOff); this.cycleOff.set(cycleOff);
+    this.mstatus = mstatus; this.mie = mie; this.mipSw = mipSw; this.mipHw = mipHw; this.mideleg = mideleg; this.medeleg = medeleg;
+  }
 }

@@ -9,6 +9,7 @@ import { DECODER, EXEC, ILLEGAL_OP } from './instructions';
 import { expandCompressed } from './compressed';
 import { ACCESS_FETCH, ACCESS_LOAD, ACCESS_STORE, levelsOf, Tlb, walk } from './mmu';
 import { Csrs, hiOf, loOf } from './csr';
+import type { StateReader, StateValue } from '../checkpoint/state';
 
 /** A translator of guest code (cpu/jit): runs the fast loop's instructions in its place. */
 export interface HartTranslator {
@@ -738,5 +739,36 @@ export class Hart {
   setPriv(p: number): void {
     this.priv = p;
     this.updateVm();
+  }
+
+  // ---------------------------------------------------------------- checkpoints
+
+  /** Architectural state and the trap-loop and address-window bookkeeping (not the TLBs or fetch cache). */
+  saveState(): StateValue {
+    return {
+      x: this.x.slice(), f: this.f.i32.slice(), fflags: this.f.fflags, frm: this.f.frm,
+      pc: this.pc, pcHi: this.pcHi, priv: this.priv, instret: this.instret, waiting: this.waiting,
+      lastTrap: new Float64Array([this.lastTrapPcLo, this.lastTrapPcHi, this.lastTrapCause, this.lastTrapInstret,
+        this.sameTrapCount, this.lastTrapTvalLo, this.lastTrapTvalHi]),
+      windows: new Float64Array([this.win0, this.win1, this.winLast]),
+      csr: this.csr.saveState(),
+    };
+  }
+
+  /** Restores saveState's fields; the TLBs and the fetch cache start empty. */
+  loadState(s: StateReader): void {
+    const x = s.i32('x', 64), f = s.i32('f', 64), trap = s.f64('lastTrap', 7), win = s.f64('windows', 3);
+    const fflags = s.num('fflags', 0, 0x1f), frm = s.num('frm', 0, 7);
+    const pc = s.num('pc', -(2 ** 53), 2 ** 53), pcHi = s.num('pcHi', -(2 ** 31), 2 ** 31 - 1), priv = s.num('priv', 0, 3);
+    const instret = s.num('instret', 0), waiting = s.bool('waiting');
+    this.csr.loadState(s.child('csr'));
+    this.x.set(x); this.f.i32.set(f); this.f.fflags = fflags; this.f.frm = frm;
+    this.pc = pc; this.nextPc = pc; this.pcHi = pcHi; this.priv = priv; this.instret = instret; this.waiting = waiting;
+    [this.lastTrapPcLo, this.lastTrapPcHi, this.lastTrapCause, this.lastTrapInstret, this.sameTrapCount, this.lastTrapTvalLo, this.lastTrapTvalHi] = trap;
+    [this.win0, this.win1, this.winLast] = win;
+    this.faultLoop = false; this.breakpointHit = false; this.stopRequested = false; this.skipBreakpointOnce = false;
+    this.flushTlb();
+    this.flushFetch();
+    this.yieldFlag = true;
   }
 }

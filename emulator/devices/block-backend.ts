@@ -2,6 +2,8 @@
 // brief asks for by default (guest disk images are never written in place). The CLI wraps
 // its file-backed backend in CowBlockBackend; tests use MemoryBlockBackend as the base.
 import type { BlockBackend } from '../bus/device';
+import { CheckpointError } from '../checkpoint/errors';
+import type { StateReader, StateValue } from '../checkpoint/state';
 
 export class BlockRangeError extends Error {
   constructor(readonly offset: number, readonly length: number, readonly byteLength: number) {
@@ -97,4 +99,23 @@ export class CowBlockBackend implements BlockBackend {
   }
 
   flush(): void {}
+
+  /** Checkpoints: the changed sectors (their numbers and contents); the base is not part of it. */
+  saveState(): StateValue {
+    const sectors = [...this.overlay.keys()].sort((a, b) => a - b);
+    const data = new Uint8Array(sectors.length * COW_SECTOR);
+    sectors.forEach((n, k) => data.set(this.overlay.get(n)!, k * COW_SECTOR));
+    return { byteLength: this.byteLength, sectors: Float64Array.from(sectors), data };
+  }
+
+  /** Replaces the overlay with the saved one (checked first: same disk size, sectors inside it). */
+  loadState(s: StateReader): void {
+    const size = s.num('byteLength', 0);
+    if (size !== this.byteLength) throw new CheckpointError(`${s.path}: the disk had ${size} bytes, this one has ${this.byteLength}`);
+    const sectors = s.f64('sectors'), data = s.u8('data', sectors.length * COW_SECTOR);
+    const count = Math.ceil(this.byteLength / COW_SECTOR);
+    for (const n of sectors) if (!Number.isInteger(n) || n < 0 || n >= count) throw new CheckpointError(`${s.path}.sectors: ${n} is not a sector of the disk`);
+    this.overlay.clear();
+    sectors.forEach((n, k) => this.overlay.set(n, data.slice(k * COW_SECTOR, (k + 1) * COW_SECTOR)));
+  }
 }

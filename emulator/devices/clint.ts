@@ -8,6 +8,7 @@ import { MIP_MSIP, MIP_MTIP, type Clock, type HartInterruptLines, type TimedDevi
 import type { DescribedDevice, FdtContext, Placement } from '../board/fdt-node';
 import { unitName } from '../board/fdt-node';
 import type { FdtBuilder } from '../board/fdt';
+import type { StateReader, StateValue } from '../checkpoint/state';
 
 export const CLINT_SIZE = 0x10000;
 const MSIP_BASE = 0x0000;
@@ -120,5 +121,16 @@ export class Clint implements DescribedDevice, TimedDevice {
       this.mtip[h] = level;
       this.lines.setPending(h, MIP_MTIP, level === 1);
     }
+  }
+
+  /** Checkpoints: msip, mtimecmp and the MTIP levels as driven (mtime is the machine's). */
+  saveState(): StateValue {
+    return { msip: this.msip.slice(), cmpLo: this.cmpLo.slice(), cmpHi: this.cmpHi.slice(), mtip: this.mtip.slice() };
+  }
+
+  loadState(s: StateReader): void {
+    const msip = s.u8('msip', this.harts), lo = s.u32('cmpLo', this.harts), hi = s.u32('cmpHi', this.harts), mtip = s.u8('mtip', this.harts);
+    this.msip.set(msip); this.cmpLo.set(lo); this.cmpHi.set(hi); this.mtip.set(mtip);
+    for (let h = 0; h < this.harts; h++) this.cmp[h] = this.cmpHi[h] * TWO32 + this.cmpLo[h];
   }
 }

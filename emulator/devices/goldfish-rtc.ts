@@ -9,6 +9,7 @@
 import type { Clock, IrqLine, TimedDevice } from '../bus/device';
 import type { FdtBuilder } from '../board/fdt';
 import { unitName, type DescribedDevice, type FdtContext, type Placement } from '../board/fdt-node';
+import type { StateReader, StateValue } from '../checkpoint/state';
 
 export const GOLDFISH_RTC_SIZE = 0x1000;
 const NS_PER_TICK = 100n;
@@ -103,5 +104,20 @@ export class GoldfishRtc implements DescribedDevice, TimedDevice {
   /** Drives the IRQ line after every update, as QEMU's goldfish_rtc_update does (see plic.ts). */
   private update(): void {
     this.irq.setIrq(this.irqNumber, this.alarmFired === 1 && this.irqEnabled === 1);
+  }
+
+  /** Checkpoints: the offset from virtual time, the latches, the alarm and the interrupt state. */
+  saveState(): StateValue {
+    return {
+      offsetNs: this.offsetNs, latchedHigh: this.latchedHigh, writeHigh: this.writeHigh, alarmHigh: this.alarmHigh,
+      alarmNs: this.alarmNs, irqEnabled: this.irqEnabled, alarmFired: this.alarmFired,
+    };
+  }
+
+  loadState(s: StateReader): void {
+    const offsetNs = s.big('offsetNs'), latchedHigh = s.num('latchedHigh', 0, 2 ** 32 - 1), writeHigh = s.big('writeHigh');
+    const alarmHigh = s.big('alarmHigh'), alarmNs = s.big('alarmNs'), irqEnabled = s.num('irqEnabled', 0, 1), alarmFired = s.num('alarmFired', 0, 1);
+    this.offsetNs = offsetNs; this.latchedHigh = latchedHigh; this.writeHigh = writeHigh; this.alarmHigh = alarmHigh;
+    this.alarmNs = alarmNs; this.irqEnabled = irqEnabled; this.alarmFired = alarmFired;
   }
 }

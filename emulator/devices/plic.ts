@@ -16,6 +16,7 @@
 import { MIP_MEIP, MIP_SEIP, type HartInterruptLines, type IrqLine } from '../bus/device';
 import type { FdtBuilder } from '../board/fdt';
 import { unitName, type DescribedDevice, type FdtContext, type Placement } from '../board/fdt-node';
+import type { StateReader, StateValue } from '../checkpoint/state';
 
 /** Highest source number (QEMU virt: VIRT_IRQCHIP_NUM_SOURCES - 1). */
 export const PLIC_MAX_SOURCE = 95;
@@ -205,5 +206,21 @@ export class Plic implements DescribedDevice, IrqLine {
         this.lines.setPending(c >> 1, (c & 1) ? MIP_SEIP : MIP_MEIP, out === 1);
       }
     }
+  }
+
+  /** Checkpoints: priorities, gateways (pending, in service), enables, thresholds, output levels. */
+  saveState(): StateValue {
+    return {
+      priority: this.priority.slice(), pending: this.pending.slice(), inService: this.inService.slice(),
+      enable: this.enable.slice(), threshold: this.threshold.slice(), output: this.output.slice(),
+    };
+  }
+
+  loadState(s: StateReader): void {
+    const priority = s.u32('priority', PLIC_NDEV), pending = s.u8('pending', PLIC_NDEV), inService = s.u8('inService', PLIC_NDEV);
+    const enable = s.u32('enable', this.enable.length), threshold = s.u32('threshold', this.contexts), output = s.u8('output', this.contexts);
+    this.priority.set(priority); this.pending.set(pending); this.inService.set(inService);
+    this.enable.set(enable); this.threshold.set(threshold); this.output.set(output);
+    this.pendingCount = pending.reduce((n, p) => n + (p ? 1 : 0), 0);
   }
 }

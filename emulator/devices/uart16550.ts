@@ -19,6 +19,8 @@
 import type { IrqLine, SerialHost } from '../bus/device';
 import type { FdtBuilder } from '../board/fdt';
 import { unitName, type DescribedDevice, type FdtContext, type Placement } from '../board/fdt-node';
+import type { StateReader, StateValue } from '../checkpoint/state';
+import { CheckpointError } from '../checkpoint/errors';
 
 export const UART_SIZE = 0x100;
 export const UART_CLOCK_HZ = 3686400;
@@ -218,5 +220,26 @@ export class Uart16550 implements DescribedDevice {
   /** Drives the IRQ line after every state update, as QEMU's serial_update_irq does (see plic.ts). */
   private update(): void {
     this.irq.setIrq(this.irqNumber, this.identify() !== IIR_NONE);
+  }
+
+  /** Checkpoints: registers, the receive FIFO and the host's queue of typed bytes. */
+  saveState(): StateValue {
+    const fifo: number[] = [];
+    for (let i = 0; i < this.fifoCount; i++) fifo.push(this.fifo[(this.fifoHead + i) % FIFO_DEPTH]);
+    return {
+      regs: Uint32Array.of(this.ier, this.lcr, this.mcr, this.scr, this.dll, this.dlm, this.fcr),
+      topStatusRead: this.topStatusRead, thrPending: this.thrPending,
+      fifo: Uint32Array.from(fifo), queue: Uint32Array.from(this.queue.slice(this.queueHead)),
+    };
+  }
+
+  loadState(s: StateReader): void {
+    const regs = s.u32('regs', 7), fifo = s.u32('fifo'), queue = s.u32('queue');
+    const topStatusRead = s.bool('topStatusRead'), thrPending = s.bool('thrPending');
+    if (fifo.length > FIFO_DEPTH) throw new CheckpointError(`${s.path}.fifo: ${fifo.length} entries, the FIFO holds ${FIFO_DEPTH}`);
+    [this.ier, this.lcr, this.mcr, this.scr, this.dll, this.dlm, this.fcr] = regs;
+    this.topStatusRead = topStatusRead; this.thrPending = thrPending;
+    this.fifo.fill(0); this.fifo.set(fifo); this.fifoHead = 0; this.fifoCount = fifo.length;
+    this.queue = Array.from(queue); this.queueHead = 0;
   }
 }

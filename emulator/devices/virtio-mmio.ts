@@ -6,6 +6,8 @@ import type { DmaPort, IrqLine } from '../bus/device';
 import type { FdtBuilder } from '../board/fdt';
 import { unitName, type DescribedDevice, type FdtContext, type Placement } from '../board/fdt-node';
 import { SplitVirtqueue, VirtioError } from './virtqueue';
+import { StateReader, type StateValue } from '../checkpoint/state';
+import { CheckpointError } from '../checkpoint/errors';
 
 export const VIRTIO_MMIO_SIZE = 0x1000;
 export const VIRTIO_MAGIC = 0x74726976; // "virt"
@@ -41,6 +43,9 @@ export interface VirtioDevice {
   /** Drains `queue` (called on QueueNotify); returns true when the driver should be interrupted. */
   process(queueIndex: number, queue: SplitVirtqueue, negotiated: readonly number[]): boolean;
   reset(): void;
+  /** Checkpoints: state the device keeps beyond its queues (none for virtio-blk, whose data is the backend's). */
+  saveState?(): StateValue;
+  loadState?(state: StateReader): void;
 }
 
 const TWO32 = 0x1_0000_0000;
@@ -180,6 +185,29 @@ export class VirtioMmio implements DescribedDevice {
   /** Drives the IRQ line after every update (notify, ack, reset), as QEMU does (see plic.ts). */
   private update(): void {
     this.irq.setIrq(this.irqNumber, this.interruptStatus !== 0);
+  }
+
+  /** Checkpoints: the transport's registers, each queue, and the device's own state if it has any. */
+  saveState(): StateValue {
+    return {
+      regs: Float64Array.of(this.status, this.deviceFeaturesSel, this.driverFeaturesSel, this.driverFeatures[0], this.driverFeatures[1], this.queueSel, this.interruptStatus),
+      queues: this.queues.map((q) => q.saveState()),
+      device: this.device?.saveState?.() ?? null,
+    };
+  }
+
+  loadState(s: StateReader): void {
+    const regs = s.f64('regs', 7), queues = s.list('queues', this.queues.length);
+    for (const r of regs) if (!Number.isInteger(r) || r < 0 || r > 0xffffffff) throw new CheckpointError(`${s.path}.regs: ${r} is not a register value`);
+    const before = this.queues.map((q) => q.saveState());
+    try {
+      this.queues.forEach((q, i) => q.loadState(new StateReader(queues[i], `${s.path}.queues[${i}]`)));
+      if (this.device?.loadState) this.device.loadState(s.child('device'));
+    } catch (e) {
+      this.queues.forEach((q, i) => q.loadState(new StateReader(before[i], `${s.path}.queues[${i}]`)));
+      throw e;
+    }
+    [this.status, this.deviceFeaturesSel, this.driverFeaturesSel, this.driverFeatures[0], this.driverFeatures[1], this.queueSel, this.interruptStatus] = regs;
   }
 }
 

@@ -7,6 +7,7 @@
 // (a loop, an index past the table, unreadable memory) raises VirtioError, which the
 // transport answers by setting DEVICE_NEEDS_RESET, as §2.1.1 allows.
 import type { DmaPort } from '../bus/device';
+import type { StateReader, StateValue } from '../checkpoint/state';
 
 export class VirtioError extends Error {
   constructor(message: string) {
@@ -123,6 +124,23 @@ export class SplitVirtqueue {
 
   private readInto(addr: number, n: number): void {
     if (!this.dma.dmaRead(addr, this.scratch.subarray(0, n))) throw new VirtioError(`virtqueue memory at 0x${addr.toString(16)} is not in RAM`);
+  }
+
+  /** Checkpoints: the queue's registers and the device's ring positions. */
+  saveState(): StateValue {
+    return {
+      num: this.num, ready: this.ready, descAddr: this.descAddr, availAddr: this.availAddr, usedAddr: this.usedAddr,
+      indirect: this.indirect, lastAvail: this.lastAvail, usedIdx: this.usedIdx,
+    };
+  }
+
+  loadState(s: StateReader): void {
+    const num = s.num('num', 0, this.maxSize), ready = s.bool('ready'), indirect = s.bool('indirect');
+    const descAddr = s.num('descAddr', 0), availAddr = s.num('availAddr', 0), usedAddr = s.num('usedAddr', 0);
+    const lastAvail = s.num('lastAvail', 0, 0xffff), usedIdx = s.num('usedIdx', 0, 0xffff);
+    this.num = num; this.ready = ready; this.indirect = indirect;
+    this.descAddr = descAddr; this.availAddr = availAddr; this.usedAddr = usedAddr;
+    this.lastAvail = lastAvail; this.usedIdx = usedIdx;
   }
 }
 
