@@ -45,6 +45,10 @@ export interface RunOptions {
   symbols?: string;
   /** Host folder standing for the guest's root file system (Linux programs by guest path). */
   programRoot?: string;
+  /** Start from this checkpoint (same kernel, firmware, --mem, --smp and drives as when it was saved). */
+  checkpointLoad?: string;
+  /** Save a checkpoint here when --max-insns stops the run. */
+  checkpointSave?: string;
 }
 
 export interface ParsedCommand {
@@ -88,6 +92,9 @@ export const USAGE = `usage: kwb run [options]
                        --kernel is not one (a Linux Image: give its vmlinux)
   --program-root DIR   host folder standing for the guest's root file system: user
                        programs' symbols by their guest path (Linux: /init is DIR/init)
+  --checkpoint-load FILE  start from a checkpoint instead of the reset vector (give the
+                       same kernel, --bios, --mem, --smp and drives it was saved with)
+  --checkpoint-save FILE  save a checkpoint when --max-insns stops the run
 Console: the terminal is the serial port; Ctrl-A X quits, Ctrl-A G opens the gdb stub,
 Ctrl-A H lists the keys.
 Copy-on-write files: kwb cow info COW | kwb cow merge COW OUT | kwb cow merge --in-place COW
@@ -95,7 +102,7 @@ Copy-on-write files: kwb cow info COW | kwb cow merge COW OUT | kwb cow merge --
 Exit status: the guest's poweroff code; 2 for bad options or input files; 1 for a guest
 stuck in a trap loop; 124 when --max-insns ends the run; 141 when stdout's reader goes away.`;
 
-const FLAGS_WITH_VALUE = new Set(['kernel', 'bios', 'drive', 'mem', 'm', 'smp', 'append', 'initrd', 'gdb', 'gdb-later', 'idle', 'max-insns', 'awareness', 'module-dir', 'symbols', 'program-root']);
+const FLAGS_WITH_VALUE = new Set(['kernel', 'bios', 'drive', 'mem', 'm', 'smp', 'append', 'initrd', 'gdb', 'gdb-later', 'idle', 'max-insns', 'awareness', 'module-dir', 'symbols', 'program-root', 'checkpoint-load', 'checkpoint-save']);
 const AWARENESS = ['auto', 'none', 'teaching', 'xv6', 'linux'] as const;
 const FLAGS_BOOL = new Set(['S', 'drive-write', 'stats', 'jit', 'no-jit', 'ignore-fault-loop', 'help', 'h', 'version']);
 
@@ -188,11 +195,16 @@ export function parseArgs(argv: string[]): ParsedCommand {
         if (value === '') throw new UsageError(`${arg}: empty folder name`);
         run.programRoot = value;
         break;
+      case 'checkpoint-load': case 'checkpoint-save':
+        if (value === '') throw new UsageError(`${arg}: empty file name`);
+        if (name === 'checkpoint-load') run.checkpointLoad = value; else run.checkpointSave = value;
+        break;
       case 'help': case 'h': command = 'help'; break;
       case 'version': command = 'version'; break;
     }
   }
   if (command === 'run' && !run.kernel) throw new UsageError('no kernel given (use --kernel FILE)');
+  if (run.checkpointSave !== undefined && run.maxInstructions === undefined) throw new UsageError('--checkpoint-save: needs --max-insns N (the checkpoint is saved when the run stops there)');
   if (run.driveWrite && run.driveSpecs.some((d) => d.cow !== undefined)) throw new UsageError('--drive-write: a drive with cow= is never written in place (drop one of them)');
   return { command, run };
 }

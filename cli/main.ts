@@ -16,6 +16,7 @@ import { machineControl } from '../gdbstub/machine-adapter';
 import { KernelAwareness } from '../awareness';
 import { SymbolFile } from '../symbols';
 import { SerialOut } from './serial-out';
+import { CheckpointFileError, loadMachine, saveMachine } from '../host/checkpoint-file';
 
 const VERSION = 'kwb 0.1.0 (Kernel Workbench)';
 
@@ -94,6 +95,12 @@ async function run(o: RunOptions): Promise<void> {
   } catch (e) {
     if (e instanceof ElfError || e instanceof MachineError) fail(e.message);
     throw e;
+  }
+  if (o.checkpointLoad !== undefined) {
+    try { loadMachine(machine, o.checkpointLoad); } catch (e) {
+      if (e instanceof CheckpointFileError) fail(e.message);
+      throw e;
+    }
   }
 
   const started = performance.now();
@@ -174,6 +181,13 @@ async function run(o: RunOptions): Promise<void> {
     if (r.kind === 'pause' && maxReached) {
       serial.flush();
       process.stderr.write(`kwb: stopped at the instruction limit (--max-insns ${o.maxInstructions}) after ${machine.retired()} instructions\n`);
+      if (o.checkpointSave !== undefined) {
+        try { saveMachine(machine, o.checkpointSave); process.stderr.write(`kwb: checkpoint saved to ${o.checkpointSave}\n`); } catch (e) {
+          process.stderr.write(`kwb: ${(e as Error).message}\n`);
+          finish(1);
+          return;
+        }
+      }
       finish(EXIT_LIMIT);
       return;
     }
