@@ -1,6 +1,7 @@
 // MachineControl for the in-process Machine (emulator/machine.ts), built only from what the
 // Machine exposes publicly: reset() for reboot, mtime() for virtual time, the board's device
-// table for the memory map, and powerOff() for halt.
+// table for the memory map, powerOff() for halt, and sendBreak() + sendInput() for the guest's
+// SysRq.
 import type { Machine } from '../emulator/machine';
 import type { MachineControl, MemoryRegion } from './machine-control';
 
@@ -17,6 +18,10 @@ export function machineControl(machine: Machine, version = 'Kernel Workbench'): 
     },
     async halt(code = 0) {
       await machine.powerOff(code);
+    },
+    async sysrq(key: string) {
+      machine.sendBreak();
+      machine.sendInput(new TextEncoder().encode(key));
     },
     async virtualTime() {
       return { mtime: BigInt(machine.mtime()), frequencyHz: TIMEBASE_HZ };

@@ -23,4 +23,26 @@ export interface MachineControl {
   virtualTime?(): Promise<{ mtime: bigint; frequencyHz: number }>;
   /** The board's memory map (boot ROM, MMIO, RAM) for qXfer:memory-map:read and `monitor info`. */
   memoryRegions?(): readonly MemoryRegion[];
+  /** The guest's own magic SysRq: a BREAK on the serial line, then the key (as Linux's serial
+   *  console, CONFIG_MAGIC_SYSRQ_SERIAL, and the teaching kernel read it). The guest answers on
+   *  its serial console when it runs. */
+  sysrq?(key: string): Promise<void>;
+  /** Writes a line into the serial console's output (what the user watches), marked as the
+   *  host's (`monitor log TEXT`, UML mconsole's log). */
+  log?(text: string): void;
+  /** Checkpoint files of this machine, by name, in one folder (`list`, `save`, `load`). */
+  checkpoints?: CheckpointControl;
+}
+
+export interface CheckpointControl {
+  /** The folder that holds them (absolute). */
+  readonly folder: string;
+  /** Checkpoint names there, sorted. */
+  list(): Promise<string[]>;
+  /** Saves the machine as NAME (replacing an older one); returns what it did, one line. */
+  save?(name: string): Promise<string>;
+  /** Loads NAME into the machine; returns what it did, one line. */
+  load?(name: string): Promise<string>;
+  /** Why save/load are missing, when they are (one line). */
+  readonly unavailable?: string;
 }

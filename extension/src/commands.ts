@@ -29,6 +29,8 @@ export const SYSRQ_KEYS: ReadonlyArray<{ key: string; description: string; confi
   { key: 'l', description: 'a backtrace of the task running on each hart' },
   { key: 'w', description: 'blocked tasks with their backtraces' },
   { key: 'p', description: 'the registers of each hart' },
+  { key: 'm', description: 'memory use, as the guest reports it (on the serial terminal)' },
+  { key: 'c', description: 'crash the guest kernel on purpose', confirm: 'SysRq c makes the guest kernel panic. Crash it?' },
   { key: 'b', description: 'reboot at once', confirm: 'SysRq b resets the machine at once. Reboot?' },
   { key: 'o', description: 'power off at once', confirm: 'SysRq o powers the machine off and ends the session. Power off?' },
 ];

@@ -1,10 +1,13 @@
-// The `monitor` commands (gdb's qRcmd, later also the management console), one entry each in
-// one table: help, info, stop, go, halt, reboot, pagetable, regs, and the kernel-awareness ones
-// (kernel-commands.ts: ps, sysrq t, deadlock, modules, harts, threads). `help` lists only what this
-// machine offers (commands needing a MachineControl member are absent without it).
+// The `monitor` commands (gdb's qRcmd, the management console's control socket, the debug
+// adapter), one entry each in one table: help, info, stop, go, halt, reboot, pagetable, regs, the
+// kernel-awareness ones (kernel-commands.ts: ps, sysrq KEY, deadlock, modules, harts, threads)
+// and the console's (console-commands.ts: version, cad, log, list, save, load, config, remove).
+// `help` lists only what this machine offers (commands needing a MachineControl member are
+// absent without it).
 import { REG_CSR0, REG_PC, REG_PRIV } from '../../emulator/target';
 import { csrName } from '../target-description';
 import { decodeCsr } from './csr-decode';
+import { CONSOLE_COMMANDS } from './console-commands';
 import { awarenessInfo, KERNEL_COMMANDS } from './kernel-commands';
 import { pteFlags, walkSv39 } from './sv39';
 import { MonitorError, type MonitorCommand, type MonitorContext } from './types';
@@ -154,17 +157,28 @@ const regs: MonitorCommand = {
   },
 };
 
-export const MONITOR_COMMANDS: readonly MonitorCommand[] = [help, info, stop, go, halt, reboot, pagetable, regs, ...KERNEL_COMMANDS];
+export const MONITOR_COMMANDS: readonly MonitorCommand[] = [help, info, stop, go, halt, reboot, pagetable, regs, ...KERNEL_COMMANDS, ...CONSOLE_COMMANDS];
 
-/** Splits a monitor line into words and runs the command; errors come back as text. */
-export async function runMonitorCommand(line: string, ctx: MonitorContext): Promise<string> {
+/** A command's answer, and whether it was an error (the control socket reports the two apart). */
+export interface MonitorResult {
+  ok: boolean;
+  text: string;
+}
+
+/** Splits a monitor line into words and runs the command; errors come back as text with ok false. */
+export async function executeMonitorCommand(line: string, ctx: MonitorContext): Promise<MonitorResult> {
   const words = line.trim().split(/\s+/).filter((w) => w !== '');
-  if (words.length === 0) return MONITOR_COMMANDS[0].run([], ctx);
+  if (words.length === 0) return { ok: true, text: await MONITOR_COMMANDS[0].run([], ctx) };
   const cmd = MONITOR_COMMANDS.find((c) => c.name === words[0] && c.available(ctx));
-  if (!cmd) return `unknown monitor command ${JSON.stringify(words[0])}; try \`monitor help\`\n`;
+  if (!cmd) return { ok: false, text: `unknown monitor command ${JSON.stringify(words[0])}; try \`monitor help\`\n` };
   try {
-    return await cmd.run(words.slice(1), ctx);
+    return { ok: true, text: await cmd.run(words.slice(1), ctx) };
   } catch (e) {
-    return `${cmd.name}: ${(e as Error).message}\n`;
+    return { ok: false, text: `${cmd.name}: ${(e as Error).message}\n` };
   }
+}
+
+/** The same, as the text gdb's `monitor` prints. */
+export async function runMonitorCommand(line: string, ctx: MonitorContext): Promise<string> {
+  return (await executeMonitorCommand(line, ctx)).text;
 }

@@ -1,5 +1,6 @@
 // The kernel-awareness monitor commands: `ps` (the task table), `sysrq KEY` (Linux's magic
-// SysRq keys answered by the machine: t, l, w stacks, p registers, b reboot, o power off),
+// SysRq keys: t, l, w stacks and p registers answered by the debugger, b reboot and o power off
+// by the machine, m, c and any key with --guest by the guest's own SysRq through the UART),
 // `deadlock` (cycles of tasks waiting for each other's locks), `modules`, `harts` (what `info
 // threads` showed before tasks were threads) and `threads tasks|harts` (what gdb's threads are).
 // Everything comes from awareness/ through the KernelView.
@@ -59,51 +60,77 @@ async function taskStacks(aw: KernelAwareness, tasks: readonly TaskInfo[], out: 
 
 const GPR_NAMES = ['zero', 'ra', 'sp', 'gp', 'tp', 't0', 't1', 't2', 's0', 's1', 'a0', 'a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7', 's2', 's3', 's4', 's5', 's6', 's7', 's8', 's9', 's10', 's11', 't3', 't4', 't5', 't6'];
 
-/** The magic SysRq keys the machine answers from outside the kernel, as Linux's handlers print
- *  them; the kernel does not need SysRq support (the debugger reads its state). */
-export const SYSRQ_KEYS: ReadonlyArray<{ key: string; summary: string; needsAwareness: boolean }> = [
-  { key: 't', summary: 'every task with its backtrace, kernel into user frames', needsAwareness: true },
-  { key: 'l', summary: 'a backtrace of the task running on each hart', needsAwareness: true },
-  { key: 'w', summary: 'blocked tasks with their backtraces (Linux: state D; other kernels: every sleeping task)', needsAwareness: true },
-  { key: 'p', summary: 'the registers of each hart', needsAwareness: false },
-  { key: 'b', summary: 'reboot at once (reset harts and devices)', needsAwareness: false },
-  { key: 'o', summary: 'power off at once', needsAwareness: false },
+/** The magic SysRq keys offered by name. `debugger`: answered from outside the kernel (the
+ *  debugger reads its state; works on a paused machine) when awareness is on (p also without
+ *  it on a target that cannot reach the guest); `machine`: the machine does it (reset, power
+ *  off); `guest`: sent to the guest's own SysRq, a BREAK on the serial line and then the key,
+ *  which the kernel answers on its serial console (Linux with CONFIG_MAGIC_SYSRQ_SERIAL, the
+ *  teaching kernel). `sysrq --guest KEY` sends any key to the guest. */
+export const SYSRQ_KEYS: ReadonlyArray<{ key: string; summary: string; needsAwareness: boolean; by: 'debugger' | 'machine' | 'guest' }> = [
+  { key: 't', summary: 'every task with its backtrace, kernel into user frames', needsAwareness: true, by: 'debugger' },
+  { key: 'l', summary: 'a backtrace of the task running on each hart', needsAwareness: true, by: 'debugger' },
+  { key: 'w', summary: 'blocked tasks with their backtraces (Linux: state D; other kernels: every sleeping task)', needsAwareness: true, by: 'debugger' },
+  { key: 'p', summary: 'the registers of each hart', needsAwareness: false, by: 'debugger' },
+  { key: 'm', summary: 'memory use, as the guest reports it (the guest answers on its serial console)', needsAwareness: false, by: 'guest' },
+  { key: 'c', summary: 'crash the guest kernel on purpose (the guest panics)', needsAwareness: false, by: 'guest' },
+  { key: 'b', summary: 'reboot at once (reset harts and devices)', needsAwareness: false, by: 'machine' },
+  { key: 'o', summary: 'power off at once', needsAwareness: false, by: 'machine' },
 ];
 
-const sysrqUsage = (): string => `usage: sysrq KEY, KEY one of: ${SYSRQ_KEYS.map((k) => `${k.key} (${k.summary})`).join('; ')}`;
+const sysrqUsage = (): string => `usage: sysrq KEY, KEY one of: ${SYSRQ_KEYS.map((k) => `${k.key} (${k.summary})`).join('; ')}; or sysrq --guest KEY: any letter or digit to the guest's own SysRq`;
+
+/** Sends KEY to the guest's SysRq (BREAK + key on its serial line); the reply says where to look. */
+export async function sysrqToGuest(key: string, ctx: MonitorContext, what = `SysRq ${key}`): Promise<string> {
+  if (!ctx.control.sysrq) throw new MonitorError('this target has no serial line the debugger can send a BREAK on, so the guest\'s SysRq is out of reach');
+  await ctx.control.sysrq(key);
+  const paused = ctx.target.state() !== 'running';
+  return `${what} sent to the guest (BREAK + ${key} on its serial line); it answers on its serial console` +
+    `${paused ? ` once it runs (the machine is ${ctx.target.state()})` : ''}\n`;
+}
+
+async function sysrqRegisters(ctx: MonitorContext): Promise<string> {
+  const out: string[] = [];
+  for (let h = 0; h < ctx.target.features.harts; h++) {
+    out.push(`hart ${h}:`);
+    try {
+      const pc = await ctx.target.readRegister(h, REG_PC);
+      const priv = await ctx.target.readRegister(h, REG_PRIV);
+      out.push(`  pc ${hex(pc)}  ${decodeCsr('priv', priv)}`);
+      const row: string[] = [];
+      for (let r = 1; r < 32; r++) {
+        row.push(`${GPR_NAMES[r].padStart(4)} ${(await ctx.target.readRegister(h, r)).toString(16).padStart(16, '0')}`);
+        if (row.length === 3 || r === 31) { out.push('  ' + row.join('  ')); row.length = 0; }
+      }
+    } catch (e) { out.push(`  ${(e as Error).message}`); }
+  }
+  return out.join('\n') + '\n';
+}
 
 export const sysrq: MonitorCommand = {
-  name: 'sysrq', usage: 'sysrq KEY', summary: `Linux's magic SysRq keys: ${SYSRQ_KEYS.map((k) => k.key).join(' ')} (\`sysrq\` lists them)`,
+  name: 'sysrq', usage: 'sysrq KEY', summary: `Linux's magic SysRq keys: ${SYSRQ_KEYS.map((k) => k.key).join(' ')} (\`sysrq\` lists them; --guest KEY: the guest's own)`,
   available: () => true,
   async run(args, ctx) {
-    const key = SYSRQ_KEYS.find((k) => k.key === args[0]);
-    if (args.length !== 1 || !key) throw new MonitorError(sysrqUsage());
-    const out: string[] = [];
-    switch (key.key) {
-      case 'b':
-        if (!ctx.control.reboot) throw new MonitorError('this target cannot be reset from here');
-        await ctx.control.reboot();
-        return 'SysRq : Resetting\nmachine reset\n';
-      case 'o':
-        if (!ctx.control.halt) throw new MonitorError('this target cannot be powered off from here');
-        await ctx.control.halt(0);
-        return 'SysRq : Power Off\nmachine halted\n';
-      case 'p':
-        for (let h = 0; h < ctx.target.features.harts; h++) {
-          out.push(`hart ${h}:`);
-          try {
-            const pc = await ctx.target.readRegister(h, REG_PC);
-            const priv = await ctx.target.readRegister(h, REG_PRIV);
-            out.push(`  pc ${hex(pc)}  ${decodeCsr('priv', priv)}`);
-            const row: string[] = [];
-            for (let r = 1; r < 32; r++) {
-              row.push(`${GPR_NAMES[r].padStart(4)} ${(await ctx.target.readRegister(h, r)).toString(16).padStart(16, '0')}`);
-              if (row.length === 3 || r === 31) { out.push('  ' + row.join('  ')); row.length = 0; }
-            }
-          } catch (e) { out.push(`  ${(e as Error).message}`); }
-        }
-        return out.join('\n') + '\n';
+    const toGuest = args[0] === '--guest';
+    const words = toGuest ? args.slice(1) : args;
+    if (words.length !== 1 || !/^[0-9a-zA-Z]$/.test(words[0])) throw new MonitorError(sysrqUsage());
+    const key = SYSRQ_KEYS.find((k) => k.key === words[0]);
+    if (toGuest) return sysrqToGuest(words[0], ctx);
+    if (!key) throw new MonitorError(sysrqUsage());
+    if (key.by === 'guest') return sysrqToGuest(key.key, ctx);
+    if (key.key === 'b') {
+      if (!ctx.control.reboot) throw new MonitorError('this target cannot be reset from here');
+      await ctx.control.reboot();
+      return 'SysRq : Resetting\nmachine reset\n';
     }
+    if (key.key === 'o') {
+      if (!ctx.control.halt) throw new MonitorError('this target cannot be powered off from here');
+      await ctx.control.halt(0);
+      return 'SysRq : Power Off\nmachine halted\n';
+    }
+    // t, l, w, p: the debugger's answer with awareness; without it the guest's own SysRq
+    if (!ctx.kernel?.awareness && ctx.control.sysrq) return sysrqToGuest(key.key, ctx);
+    if (key.key === 'p') return sysrqRegisters(ctx);
+    const out: string[] = [];
     const aw = aware(ctx);
     const n = aw.warnings.list.length;
     const tasks = await aw.tasks();

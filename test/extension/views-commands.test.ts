@@ -99,7 +99,7 @@ describe('extension: machine commands', () => {
     assert.equal(monitorLine('kernelWorkbench.nope'), undefined);
     // the QuickPick offers exactly the keys the monitor answers, those that end or reset the machine ask first
     assert.deepEqual(SYSRQ_KEYS.map((k) => k.key), MONITOR_SYSRQ_KEYS.map((k) => k.key));
-    assert.deepEqual(SYSRQ_KEYS.filter((k) => k.confirm).map((k) => k.key), ['b', 'o']);
+    assert.deepEqual(SYSRQ_KEYS.filter((k) => k.confirm).map((k) => k.key), ['c', 'b', 'o']);
     assert.equal(new Set(SYSRQ_KEYS.map((k) => k.key)).size, SYSRQ_KEYS.length);
     assert.ok(MACHINE_COMMANDS.filter((c) => c.confirm).map((c) => c.id).sort().join() === 'kernelWorkbench.halt,kernelWorkbench.reboot');
   });
