@@ -45,6 +45,10 @@ export interface RunOptions {
   symbols?: string;
   /** Host folder standing for the guest's root file system (Linux programs by guest path). */
   programRoot?: string;
+  /** The management console's control socket (a Unix socket path; `kwb ctl PATH COMMAND`). */
+  consoleSocket?: string;
+  /** Where the console's save/load/list keep checkpoints (default ./checkpoints). */
+  checkpointDir: string;
   /** Start from this checkpoint (same kernel, firmware, --mem, --smp and drives as when it was saved). */
   checkpointLoad?: string;
   /** Save a checkpoint here when --max-insns stops the run. */
@@ -95,14 +99,19 @@ export const USAGE = `usage: kwb run [options]
   --checkpoint-load FILE  start from a checkpoint instead of the reset vector (give the
                        same kernel, --bios, --mem, --smp and drives it was saved with)
   --checkpoint-save FILE  save a checkpoint when --max-insns stops the run
+  --console-socket PATH  the management console's control socket (mode 0600); talk to
+                       it with: kwb ctl PATH COMMAND (help, info, stop, go, sysrq KEY, ...)
+  --checkpoint-dir DIR where the console's save/load/list keep checkpoints (./checkpoints)
 Console: the terminal is the serial port; Ctrl-A X quits, Ctrl-A G opens the gdb stub,
 Ctrl-A H lists the keys.
 Copy-on-write files: kwb cow info COW | kwb cow merge COW OUT | kwb cow merge --in-place COW
 (see kwb cow help).
+Control socket: kwb ctl SOCKET COMMAND [ARGS...] sends one console command to a machine
+run with --console-socket SOCKET (kwb ctl SOCKET help lists them).
 Exit status: the guest's poweroff code; 2 for bad options or input files; 1 for a guest
 stuck in a trap loop; 124 when --max-insns ends the run; 141 when stdout's reader goes away.`;
 
-const FLAGS_WITH_VALUE = new Set(['kernel', 'bios', 'drive', 'mem', 'm', 'smp', 'append', 'initrd', 'gdb', 'gdb-later', 'idle', 'max-insns', 'awareness', 'module-dir', 'symbols', 'program-root', 'checkpoint-load', 'checkpoint-save']);
+const FLAGS_WITH_VALUE = new Set(['kernel', 'bios', 'drive', 'mem', 'm', 'smp', 'append', 'initrd', 'gdb', 'gdb-later', 'idle', 'max-insns', 'awareness', 'module-dir', 'symbols', 'program-root', 'console-socket', 'checkpoint-dir', 'checkpoint-load', 'checkpoint-save']);
 const AWARENESS = ['auto', 'none', 'teaching', 'xv6', 'linux'] as const;
 const FLAGS_BOOL = new Set(['S', 'drive-write', 'stats', 'jit', 'no-jit', 'ignore-fault-loop', 'help', 'h', 'version']);
 
@@ -126,14 +135,14 @@ function parseCount(text: string, flag: string, min: number, max: number): numbe
 export function parseArgs(argv: string[]): ParsedCommand {
   const run: RunOptions = {
     bios: 'none', drives: [], driveSpecs: [], driveWrite: false, memoryBytes: 128 << 20, smp: 1, gdbLater: 'tcp::1234', idle: 'sleep',
-    startPaused: false, stats: false, jit: false, ignoreFaultLoop: false, awareness: 'auto', moduleDirs: [],
+    startPaused: false, stats: false, jit: false, ignoreFaultLoop: false, awareness: 'auto', moduleDirs: [], checkpointDir: 'checkpoints',
   };
   let command: ParsedCommand['command'] = 'run';
   let i = 0;
   if (argv[0] !== undefined && !argv[0].startsWith('-')) {
     const c = argv[0];
     if (c === 'run' || c === 'help' || c === 'version') command = c;
-    else throw new UsageError(`unknown command '${c}' (commands: run, cow, help, version)`);
+    else throw new UsageError(`unknown command '${c}' (commands: run, cow, ctl, help, version)`);
     i = 1;
   }
   for (; i < argv.length; i++) {
@@ -198,6 +207,10 @@ export function parseArgs(argv: string[]): ParsedCommand {
       case 'checkpoint-load': case 'checkpoint-save':
         if (value === '') throw new UsageError(`${arg}: empty file name`);
         if (name === 'checkpoint-load') run.checkpointLoad = value; else run.checkpointSave = value;
+        break;
+      case 'console-socket': case 'checkpoint-dir':
+        if (value === '') throw new UsageError(`${arg}: empty ${name === 'console-socket' ? 'socket path' : 'folder name'}`);
+        if (name === 'console-socket') run.consoleSocket = value; else run.checkpointDir = value!;
         break;
       case 'help': case 'h': command = 'help'; break;
       case 'version': command = 'version'; break;

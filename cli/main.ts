@@ -16,6 +16,10 @@ import { machineControl } from '../gdbstub/machine-adapter';
 import { KernelAwareness } from '../awareness';
 import { SymbolFile } from '../symbols';
 import { SerialOut } from './serial-out';
+import { SerialLog } from '../host/console/serial-log';
+import type { ConsoleServer } from '../host/console/server';
+import { startConsoleSocket } from './console-socket';
+import { runCtl } from './ctl';
 import { CheckpointFileError, loadMachine, saveMachine } from '../host/checkpoint-file';
 
 const VERSION = 'kwb 0.1.0 (Kernel Workbench)';
@@ -81,6 +85,7 @@ async function run(o: RunOptions): Promise<void> {
   const programRoot = o.programRoot === undefined ? undefined : checkFolder(o.programRoot, 'program root');
 
   const serial = new SerialOut(process.stdout);
+  const serialLog = new SerialLog(serial); // the guest's output; the console's `log` writes here too
   // A reader that goes away (kwb ... | head) ends the run as SIGPIPE would, without a stack trace.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') finish(EXIT_PIPE);
@@ -90,7 +95,7 @@ async function run(o: RunOptions): Promise<void> {
   try {
     machine = new Machine({
       kernel, kernelName: o.kernel, firmware, drives, memoryBytes: o.memoryBytes, smp: o.smp,
-      append: o.append, initrd, initrdName: o.initrd, serial, idle: o.idle, jit: o.jit,
+      append: o.append, initrd, initrdName: o.initrd, serial: serialLog, idle: o.idle, jit: o.jit,
     });
   } catch (e) {
     if (e instanceof ElfError || e instanceof MachineError) fail(e.message);
@@ -128,6 +133,7 @@ async function run(o: RunOptions): Promise<void> {
     if (o.stats) process.stderr.write(`kwb: ${statsLine()}\n`);
     void (async () => {
       await gdb?.close();
+      await consoleSocket?.close();
       for (const d of opened) {
         try { d.close(); } catch (e) { process.stderr.write(`kwb: closing a drive: ${(e as Error).message}\n`); }
       }
@@ -214,6 +220,16 @@ async function run(o: RunOptions): Promise<void> {
   process.on('SIGTERM', () => finish(143));
   if (!process.stdin.isTTY) process.on('SIGINT', () => finish(130));
 
+  let consoleSocket: ConsoleServer | undefined;
+  if (o.consoleSocket !== undefined) {
+    try {
+      consoleSocket = await startConsoleSocket({
+        path: o.consoleSocket, machine, control: machineControl(machine, VERSION), serialLog,
+        awareness: kernelAwareness, stub: () => gdb?.host, checkpointDir: o.checkpointDir,
+      });
+    } catch (e) { fail((e as Error).message); }
+    process.stderr.write(`kwb: console socket on ${o.consoleSocket} (kwb ctl ${o.consoleSocket} help)\n`);
+  }
   console_.start();
   if (o.startPaused) {
     process.stderr.write(`kwb: paused before the first instruction; ${o.gdb ? 'waiting for gdb' : `attach with Ctrl-A G or kill -USR1 ${process.pid} (gdb stub on ${o.gdbLater})`}\n`);
@@ -223,6 +239,13 @@ async function run(o: RunOptions): Promise<void> {
 }
 
 async function main(argv: string[]): Promise<void> {
+  if (argv[0] === 'ctl') {
+    const r = await runCtl(argv.slice(1));
+    process.stdout.write(r.stdout);
+    process.stderr.write(r.stderr);
+    process.exitCode = r.status;
+    return;
+  }
   if (argv[0] === 'cow') {
     process.exitCode = runCow(argv.slice(1), (s) => process.stdout.write(s), (s) => process.stderr.write(s));
     return;
