@@ -100,8 +100,12 @@ export function decodeState(bytes: Uint8Array, where: string): StateValue {
       case Tag.Object: {
         const n = u32();
         if (n > bytes.length - o) bad(`object of ${n} fields cannot fit`);
-        const obj: { [key: string]: StateValue } = Object.create(null);
-        for (let i = 0; i < n; i++) { const k = str(); obj[k] = get(depth + 1); }
+        const obj: { [key: string]: StateValue } = {};
+        for (let i = 0; i < n; i++) {
+          const k = str();
+          if (k === '__proto__') bad('a field named __proto__');
+          obj[k] = get(depth + 1);
+        }
         return obj;
       }
       default: return bad(`unknown value tag ${t}`);
@@ -129,11 +133,13 @@ export class StateReader {
     throw new CheckpointError(`${this.path}.${key}: expected ${what}, found ${describe(v)}`);
   }
 
-  has(key: string): boolean { return key in this.obj; }
+  private get(key: string): StateValue | undefined { return this.has(key) ? this.obj[key] : undefined; }
+
+  has(key: string): boolean { return Object.prototype.hasOwnProperty.call(this.obj, key); }
 
   /** A number (an integer unless `real`), within [min, max] when given. */
   num(key: string, min = -Infinity, max = Infinity, real = false): number {
-    const v = this.obj[key];
+    const v = this.get(key);
     if (typeof v !== 'number' || (!real && !Number.isInteger(v)) || v < min || v > max) {
       this.fail(key, `${real ? 'a number' : 'an integer'}${min > -Infinity || max < Infinity ? ` in ${min}..${max}` : ''}`, v);
     }
@@ -141,19 +147,19 @@ export class StateReader {
   }
 
   bool(key: string): boolean {
-    const v = this.obj[key];
+    const v = this.get(key);
     if (typeof v !== 'boolean') this.fail(key, 'true or false', v);
     return v;
   }
 
   str(key: string): string {
-    const v = this.obj[key];
+    const v = this.get(key);
     if (typeof v !== 'string') this.fail(key, 'a string', v);
     return v;
   }
 
   big(key: string): bigint {
-    const v = this.obj[key];
+    const v = this.get(key);
     if (typeof v !== 'bigint') this.fail(key, 'a big integer', v);
     return v;
   }
@@ -164,7 +170,7 @@ export class StateReader {
   f64(key: string, length?: number): Float64Array { return this.typed(key, Float64Array, length); }
 
   private typed<T extends ArrayBufferView & { length: number }>(key: string, ctor: TypedCtor<T>, length?: number): T {
-    const v = this.obj[key];
+    const v = this.get(key);
     if (!(v instanceof (ctor as unknown as typeof Uint8Array)) || (length !== undefined && (v as unknown as T).length !== length)) {
       this.fail(key, `${ctor.name}${length !== undefined ? ` of ${length}` : ''}`, v);
     }
@@ -173,19 +179,19 @@ export class StateReader {
 
   /** A nested object, read through its own reader. */
   child(key: string): StateReader {
-    if (!(key in this.obj)) throw new CheckpointError(`${this.path}.${key}: missing`);
-    return new StateReader(this.obj[key], `${this.path}.${key}`);
+    if (!this.has(key)) throw new CheckpointError(`${this.path}.${key}: missing`);
+    return new StateReader(this.get(key), `${this.path}.${key}`);
   }
 
   /** An array of `length` values (any length when undefined). */
   list(key: string, length?: number): StateValue[] {
-    const v = this.obj[key];
+    const v = this.get(key);
     if (!Array.isArray(v) || (length !== undefined && v.length !== length)) this.fail(key, `a list${length !== undefined ? ` of ${length}` : ''}`, v);
     return v;
   }
 
   /** The raw value (for a part that checks it itself). */
-  value(key: string): StateValue | undefined { return this.obj[key]; }
+  value(key: string): StateValue | undefined { return this.get(key); }
 }
 
 function describe(v: StateValue | undefined): string {
