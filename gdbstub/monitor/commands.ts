@@ -97,7 +97,7 @@ const go: MonitorCommand = {
     if (ctx.target.state() === 'exited') throw new MonitorError('the machine has exited');
     if (ctx.target.state() === 'running') return 'the guest is already running\n';
     await ctx.freeRun(true);
-    return 'guest running; gdb still sees the old state until you continue or `monitor stop`\n';
+    return ctx.isFreeRunning() ? 'guest running; gdb still sees the old state until you continue or `monitor stop`\n' : 'guest running\n';
   },
 };
 

@@ -37,7 +37,8 @@ export class MachineConsole {
     const stub = this.o.stub?.();
     return {
       target: machine, control, hart: 0, kernel: this.kernel,
-      isFreeRunning: () => stub?.freeRunning ?? machine.state() === 'running',
+      // "free-running" is a gdb notion: the machine runs while gdb believes it stopped
+      isFreeRunning: () => (stub?.busy ? stub.freeRunning : false),
       freeRun: async (run) => {
         if (stub?.busy) {
           // as the stub's own `monitor go`/`stop`: gdb still believes the machine is stopped

@@ -60,6 +60,9 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
   };
 
   const sockets = new Set<Socket>();
+  /** Each connection's reply chain, so close() can let answers in flight go out (a `halt`
+   *  that ends the process still gets its reply). */
+  const chains = new Map<Socket, Promise<void>>();
   const server: Server = createServer((sock) => {
     sockets.add(sock);
     let pending: Buffer[] = [];
@@ -69,6 +72,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     const handle = (bytes: Uint8Array) => {
       const req = decodeRequest(bytes);
       chain = chain.then(async () => reply('error' in req ? { ok: false, text: `${req.error}\n` } : await run(req.line)));
+      chains.set(sock, chain);
     };
     sock.on('data', (data: Buffer) => {
       let start = 0;
@@ -94,7 +98,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
       });
     };
     sock.on('error', () => undefined); // a reset client is a closed one
-    sock.on('close', () => sockets.delete(sock));
+    sock.on('close', () => { sockets.delete(sock); chains.delete(sock); });
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -110,7 +114,13 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     clients: () => sockets.size,
     close() {
       closing ??= (async () => {
-        await new Promise<void>((res) => { server.close(() => res()); for (const s of sockets) s.destroy(); });
+        const stopped = new Promise<void>((res) => server.close(() => res()));
+        // answers being computed go out first (at most 2 s: a stuck command never holds up an exit)
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([Promise.all(chains.values()), new Promise<void>((res) => { timer = setTimeout(res, 2000); timer.unref(); })]);
+        clearTimeout(timer);
+        await Promise.all([...sockets].map((s) => new Promise<void>((res) => { s.once('close', () => res()); s.end(); setTimeout(() => s.destroy(), 500).unref(); })));
+        await stopped;
         try { if (lstatSync(path).isSocket()) unlinkSync(path); } catch { /* gone */ }
       })();
       return closing;
