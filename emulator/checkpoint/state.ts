@@ -129,7 +129,7 @@ export class StateReader {
     this.obj = value as { [key: string]: StateValue };
   }
 
-  private fail(key: string, what: string, v: StateValue): never {
+  private fail(key: string, what: string, v: StateValue | undefined): never {
     throw new CheckpointError(`${this.path}.${key}: expected ${what}, found ${describe(v)}`);
   }
 
@@ -180,7 +180,7 @@ export class StateReader {
   /** A nested object, read through its own reader. */
   child(key: string): StateReader {
     if (!this.has(key)) throw new CheckpointError(`${this.path}.${key}: missing`);
-    return new StateReader(this.get(key), `${this.path}.${key}`);
+    return new StateReader(this.get(key)!, `${this.path}.${key}`);
   }
 
   /** An array of `length` values (any length when undefined). */
