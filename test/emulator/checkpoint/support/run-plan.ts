@@ -4,7 +4,7 @@
 // same instruction count in every run (the deterministic "input at instruction N": the runs
 // are synchronous, nothing arrives between them). Prints one JSON line: the console output
 // after the checkpoint, instructions, mtime, and hashes of each hart's state and of RAM.
-//   tsx run-plan.ts '{"kernel":..., "smp":1, "save":FILE, "boot":N, "plan":[...]}'
+//   tsx run-plan.ts '{"kernel":..., "smp":1, "before":[...], "save":FILE, "plan":[...]}'
 //   tsx run-plan.ts '{"kernel":..., "smp":1, "load":FILE, "plan":[...]}'
 // plan steps: {"run": N} runs N instruction steps; {"input": "text"} types text.
 import { readFileSync } from 'node:fs';
@@ -21,10 +21,13 @@ export interface PlanSpec {
   /** A disk image, behind a copy-on-write overlay (its file is never written). */
   disk?: string;
   save?: string;
-  boot?: number;
+  /** Steps run before the save (output not collected). */
+  before?: Step[];
   load?: string;
-  plan: ({ run: number } | { input: string })[];
+  plan: Step[];
 }
+
+type Step = { run: number } | { input: string };
 
 export interface PlanResult {
   output: string;
@@ -52,18 +55,21 @@ function main(): void {
     serial: { output: (b) => { if (collecting) output += String.fromCharCode(b); } },
   });
   let checkpointBytes: number | undefined;
+  function follow(steps: Step[]): void {
+    for (const step of steps) {
+      if ('run' in step) {
+        const e = m.runFor(step.run);
+        if (e && collecting) output += `\n[stop: ${e.reason.kind}]\n`;
+      } else m.sendInput(new TextEncoder().encode(step.input));
+    }
+  }
   if (spec.load) loadMachine(m, spec.load);
   else {
-    m.runFor(spec.boot ?? 0);
+    follow(spec.before ?? []);
     checkpointBytes = saveMachine(m, spec.save!);
   }
   collecting = true;
-  for (const step of spec.plan) {
-    if ('run' in step) {
-      const e = m.runFor(step.run);
-      if (e) output += `\n[stop: ${e.reason.kind}]\n`;
-    } else m.sendInput(new TextEncoder().encode(step.input));
-  }
+  follow(spec.plan);
   const result: PlanResult = {
     output, instructions: m.retired(), mtime: m.mtime(),
     harts: m.harts.map((_, i) => hartDigest(m, i)),
