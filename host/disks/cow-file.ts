@@ -6,11 +6,12 @@
 //
 // Crash order: a block's data is written before its bitmap bit, so a bit never points at
 // data that was not written; a lost bit loses that write only (as a disk's cache would).
-import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { closeSync, fstatSync, fsyncSync, ftruncateSync, linkSync, openSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { BlockBackend } from '../../emulator/bus/device';
 import { backingIdOf, checkBacking } from './backing';
 import { CowFileError, decodeHeader, encodeHeader, HEADER_BYTES, layoutFor, type CowHeader } from './cow-format';
+import { CowLock } from './cow-lock';
 import { HolePuncher } from './hole-punch';
 import { RawFileDisk, readFully, writeFully } from './raw-file';
 
@@ -25,6 +26,7 @@ export class CowFileDisk implements BlockBackend {
     readonly header: CowHeader,
     private readonly bitmap: Uint8Array,
     readonly backing: RawFileDisk,
+    private readonly lock: CowLock,
   ) {
     this.holes = new HolePuncher(path, fd);
   }
@@ -45,7 +47,9 @@ export class CowFileDisk implements BlockBackend {
       if (backingPath === undefined) throw new CowFileError(cowPath, 'no such file, and no backing file given to make it over');
       return CowFileDisk.create(cowPath, backingPath);
     }
-    const fd = openSync(cowPath, 'r+');
+    const lock = CowLock.take(cowPath);
+    let fd: number;
+    try { fd = openSync(cowPath, 'r+'); } catch (e) { lock.release(); throw new CowFileError(cowPath, (e as Error).message); }
     try {
       const st = fstatSync(fd);
       if (!st.isFile()) throw new CowFileError(cowPath, 'not a regular file');
@@ -62,27 +66,39 @@ export class CowFileDisk implements BlockBackend {
       } catch (e) { backing.close(); throw e; }
       const bitmap = new Uint8Array(header.bitmapBytes);
       readFully(fd, header.bitmapOffset, bitmap);
-      return new CowFileDisk(cowPath, fd, header, bitmap, backing);
+      return new CowFileDisk(cowPath, fd, header, bitmap, backing, lock);
     } catch (e) {
       closeSync(fd);
+      lock.release();
       throw e;
     }
   }
 
-  /** Makes a new, empty copy-on-write file over `backingPath` (which must be whole sectors). */
+  /**
+   * Makes a new, empty copy-on-write file over `backingPath` (which must be whole sectors):
+   * written complete under a temporary name, then linked to `cowPath` (which fails rather
+   * than clobber a file that appeared meanwhile), so a killed kwb never leaves half a header.
+   */
   static create(cowPath: string, backingPath: string): CowFileDisk {
     const backing = new RawFileDisk(backingPath, true);
+    const tmp = join(dirname(cowPath), `.${basename(cowPath)}.kwb-new-${process.pid}.tmp`);
     let fd: number | undefined;
+    let lock: CowLock | undefined;
     try {
       if (backing.byteLength % 512 !== 0) throw new Error(`'${backingPath}' is ${backing.byteLength} bytes, not a multiple of 512`);
       const header = layoutFor(backing.byteLength, backingIdOf(backing.descriptor), resolve(backingPath));
-      fd = openSync(cowPath, 'wx+'); // never clobbers a file that appeared meanwhile
+      lock = CowLock.take(cowPath);
+      fd = openSync(tmp, 'w+');
       writeFully(fd, 0, encodeHeader(header));
       ftruncateSync(fd, header.dataOffset + header.diskSize); // sparse: the bitmap and data are holes
       fsyncSync(fd);
-      return new CowFileDisk(cowPath, fd, header, new Uint8Array(header.bitmapBytes), backing);
+      try { linkSync(tmp, cowPath); } catch (e) { throw new CowFileError(cowPath, `cannot make it: ${(e as Error).message}`); }
+      rmSync(tmp, { force: true });
+      return new CowFileDisk(cowPath, fd, header, new Uint8Array(header.bitmapBytes), backing, lock);
     } catch (e) {
       if (fd !== undefined) closeSync(fd);
+      rmSync(tmp, { force: true });
+      lock?.release();
       backing.close();
       throw e;
     }
@@ -185,6 +201,7 @@ export class CowFileDisk implements BlockBackend {
     this.closed = true;
     closeSync(this.fd);
     this.backing.close();
+    this.lock.release();
   }
 
   /** Whether holes were really punched (false: zeros were written, no space came back). */

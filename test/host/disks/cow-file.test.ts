@@ -3,7 +3,8 @@
 // written, discard gives space back, and damaged headers or changed backing files are refused.
 import { strict as assert } from 'node:assert';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, openSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync, writeSync, closeSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BackingChangedError } from '../../../host/disks/backing';
@@ -146,6 +147,19 @@ describe('host/disks: copy-on-write file', () => {
       assert.throws(() => CowFileDisk.open(cowPath, base), (e: Error) => e instanceof CowFileError && e.message.includes(cowPath) && want.test(e.message));
     });
   }
+
+  it('one user at a time: a second open is refused while the first holds the lock; a dead owner\'s lock is taken over', () => {
+    const cowPath = join(dir, 'a.cow');
+    const first = CowFileDisk.open(cowPath, base);
+    assert.throws(() => CowFileDisk.open(cowPath, base), (e: Error) => e instanceof CowFileError && e.message.includes(cowPath) && /already open in this process/.test(e.message));
+    first.close();
+    const child = spawnSync('node', ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    writeFileSync(`${cowPath}.lock`, `${child.stdout}\n`); // that process has exited
+    const again = CowFileDisk.open(cowPath, base);
+    assert.equal(readFileSync(`${cowPath}.lock`, 'utf8'), `${process.pid}\n`);
+    again.close();
+    assert.ok(!existsSync(`${cowPath}.lock`), 'released at close');
+  });
 
   it('refuses a truncated file', () => {
     const cowPath = join(dir, 'a.cow');
