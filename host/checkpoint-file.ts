@@ -3,7 +3,7 @@
 // crash or kill -9 at any moment leaves either the old file or the new one, never a mix;
 // loadMachine reads one back, refusing a damaged or foreign file with a message naming it.
 // The management console's `save NAME` / `load NAME` and `kwb --checkpoint-load` call these.
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { CheckpointError } from '../emulator/checkpoint/errors';
 import type { Machine } from '../emulator/machine';
@@ -15,9 +15,26 @@ export class CheckpointFileError extends Error {
   }
 }
 
+/** Temporary files of earlier writes to `path` whose process has died (a kill -9 mid-save) go. */
+function removeStaleTemporaries(dir: string, name: string): void {
+  let entries: string[];
+  try { entries = readdirSync(dir); } catch { return; }
+  const prefix = `.${name}.`;
+  for (const e of entries) {
+    if (!e.startsWith(prefix) || !e.endsWith('.tmp')) continue;
+    const pid = Number(e.slice(prefix.length).split('.')[0]);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    try { process.kill(pid, 0); continue; } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ESRCH') continue; // alive, or not ours to ask
+    }
+    try { unlinkSync(join(dir, e)); } catch { /* gone already */ }
+  }
+}
+
 /** Writes `bytes` to `path` so that the file is either wholly old or wholly new. */
 export function writeFileAtomic(path: string, bytes: Uint8Array): void {
   const dir = dirname(path);
+  removeStaleTemporaries(dir, basename(path));
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now().toString(36)}.tmp`);
   let fd: number | undefined;
   try {
