@@ -173,14 +173,9 @@ export class CowFileDisk implements BlockBackend {
     if (offset < firstWhole * B) this.zero(offset, firstWhole * B - offset);
     const wholeEnd = Math.min((lastWhole + 1) * B, this.header.diskSize);
     if (end > wholeEnd) this.zero(wholeEnd, end - wholeEnd);
-    // Blocks that held data lose it to a hole; blocks never written are holes already.
-    for (let b = firstWhole; b <= lastWhole;) {
-      if (!this.has(b)) { b++; continue; }
-      let e = b;
-      while (e + 1 <= lastWhole && this.has(e + 1)) e++;
-      this.holes.add(this.header.dataOffset + b * B, Math.min((e + 1) * B, this.header.diskSize) - b * B);
-      b = e + 1;
-    }
+    // One hole over all the whole blocks: those never written are holes already (punching
+    // them costs nothing), except one whose data a crash left written before its bit.
+    this.holes.add(this.header.dataOffset + firstWhole * B, wholeEnd - firstWhole * B);
     this.setBits(firstWhole, lastWhole);
   }
 

@@ -105,6 +105,24 @@ describe('host/disks: copy-on-write file', () => {
     cow.close();
   });
 
+  it('a block whose data a crash left written before its bit still reads as zeros once discarded', () => {
+    const cowPath = join(dir, 'a.cow');
+    const cow = CowFileDisk.open(cowPath, base);
+    const dataOffset = cow.header.dataOffset;
+    cow.close();
+    const fd = openSync(cowPath, 'r+');
+    writeSync(fd, Buffer.alloc(8192, 0xcc), 0, 8192, dataOffset + 8192); // blocks 2 and 3, bits not set
+    closeSync(fd);
+    const again = CowFileDisk.open(cowPath, base);
+    const got = new Uint8Array(8192);
+    again.read(8192, got);
+    assert.ok(Buffer.from(got).equals(baseBytes.subarray(8192, 16384)), 'without its bit the block comes from the backing file');
+    again.writeZeroes(8192, 8192, true);
+    again.read(8192, got);
+    assert.ok(got.every((v) => v === 0));
+    again.close();
+  });
+
   it('a raw image written in place gives space back on discard too', () => {
     const raw = new RawFileDisk(base, false);
     const full = allocated(base);
