@@ -182,6 +182,20 @@ describe('cli: copy-on-write files and discard', function () {
     const r4 = kwb(['cow', 'merge', join(dir, 'missing.cow'), join(dir, 'o.img')]);
     assert.equal(r4.status, 2);
     assert.match(r4.err, /missing.cow/);
+    // a COW file in use by another process (here: this one) is refused
+    const a = join(dir, 'held.cow');
+    const held = CowFileDisk.open(a, base);
+    try {
+      const r5 = session(`${base},cow=${a}`);
+      assert.equal(r5.status, 2);
+      assert.match(r5.err, new RegExp(`in use by process ${process.pid}`));
+    } finally { held.close(); }
+    const r6 = kwb(['cow', 'frobnicate']);
+    assert.equal(r6.status, 2);
+    assert.match(r6.err, /unknown subcommand 'frobnicate'/);
+    const r7 = kwb(['cow', 'help']);
+    assert.equal(r7.status, 0);
+    assert.match(r7.out, /kwb cow merge --in-place COW/);
   });
 
   it('kill -9 during a merge leaves the old output intact', async () => {
