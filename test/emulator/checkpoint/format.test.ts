@@ -19,6 +19,16 @@ function refused(f: () => unknown, pattern: RegExp): void {
 describe('checkpoint format', () => {
   it('crc32 matches the standard check value and fingerprints differ by content', () => {
     assert.equal(crc32(new TextEncoder().encode('123456789')), 0xcbf43926);
+    // any alignment and length: the word loop agrees with the bytewise definition
+    const data = new Uint8Array(100).map((_, i) => (i * 37 + 11) & 0xff);
+    const bytewise = (b: Uint8Array) => {
+      let c = 0xffffffff;
+      for (const x of b) { c ^= x; for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0xedb88320 : c >>> 1; }
+      return (c ^ 0xffffffff) >>> 0;
+    };
+    for (let start = 0; start < 5; start++) for (let end = start; end <= 100; end += 7) {
+      assert.equal(crc32(data.subarray(start, end)), bytewise(data.subarray(start, end)), `bytes ${start}..${end}`);
+    }
     assert.notEqual(fingerprint(new Uint8Array([1, 2, 3])), fingerprint(new Uint8Array([1, 2, 4])));
     assert.equal(fingerprint(new Uint8Array([1, 2, 3])), fingerprint(new Uint8Array([1, 2, 3])));
   });
