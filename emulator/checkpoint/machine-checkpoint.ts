@@ -55,7 +55,7 @@ const diskSection = (i: number) => `disk${i}`;
 function driveState(d: CheckpointDrive, i: number): StateValue {
   if (d.saveState) return d.saveState();
   if (d.readOnly) return { kind: 'read-only' };
-  throw new CheckpointError(`drive ${i} is written in place, so a checkpoint cannot hold its contents; use the copy-on-write overlay (kwb without --drive-write)`);
+  throw new CheckpointError(`drive ${i} keeps its writes outside the machine (written in place, or in a copy-on-write file), so a checkpoint cannot hold them; checkpoints need drives whose changes stay in memory (kwb --drive FILE, without --drive-write or cow=)`);
 }
 
 export function saveMachine(p: CheckpointParts): Uint8Array {
@@ -142,7 +142,7 @@ export function loadMachine(p: CheckpointParts, bytes: Uint8Array): void {
           const v = sections.get(diskSection(i))!;
           if (!p.drives[i].loadState) {
             const kind = new StateReader(v, diskSection(i)).has('kind') ? new StateReader(v, diskSection(i)).str('kind') : '';
-            if (kind !== 'read-only') throw new CheckpointError(`${diskSection(i)}: the checkpoint holds written sectors, but this machine's drive ${i} cannot take them (is it opened with --drive-write?)`);
+            if (kind !== 'read-only') throw new CheckpointError(`${diskSection(i)}: the checkpoint holds written sectors, but this machine's drive ${i} cannot take them (opened with --drive-write or cow=?)`);
             return undefined;
           }
           return [v, diskSection(i)];

@@ -167,7 +167,7 @@ describe('machine checkpoints', function () {
 
   it('refuses to save a drive written in place, or a running machine', async () => {
     const inPlace = machine(busy(), { drives: [new MemoryBlockBackend(new Uint8Array(DISK_BYTES))] });
-    assert.throws(() => inPlace.m.saveCheckpoint(), /drive 0 is written in place/);
+    assert.throws(() => inPlace.m.saveCheckpoint(), /drive 0 keeps its writes outside the machine \(written in place, or in a copy-on-write file\)/);
     const readOnly = machine(busy(), { drives: [new MemoryBlockBackend(new Uint8Array(DISK_BYTES), true)] });
     const saved = readOnly.m.saveCheckpoint();
     machine(busy(), { drives: [new MemoryBlockBackend(new Uint8Array(DISK_BYTES), true)] }).m.loadCheckpoint(saved);
