@@ -10,6 +10,7 @@
 // any write through a mounted file system updates.
 import { createHash } from 'node:crypto';
 import { fstatSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { readFully } from './raw-file';
 import type { BackingId, CowHeader } from './cow-format';
 
@@ -60,9 +61,13 @@ export function checkBacking(cowPath: string, header: CowHeader, backingPath: st
   if (now.mtimeNs !== was.mtimeNs) diffs.push(`it was modified at ${when(now.mtimeNs)}, recorded ${when(was.mtimeNs)}`);
   if (now.sampleHash !== was.sampleHash) diffs.push(`its sampled contents differ (hash ${now.sampleHash.slice(0, 16)}…, recorded ${was.sampleHash.slice(0, 16)}…)`);
   if (diffs.length === 0) return;
+  const other = resolve(backingPath) !== resolve(header.backingPath);
   throw new BackingChangedError(
-    `the backing file '${backingPath}' has changed since the copy-on-write file '${cowPath}' was made over it: ${diffs.join('; ')}. `
-    + `Refusing to start: the changes in '${cowPath}' would be laid over a different disk. `
-    + `Restore '${backingPath}', or start over with a new copy-on-write file.`,
+    other
+      ? `the backing file '${backingPath}' is not the one the copy-on-write file '${cowPath}' was made over ('${header.backingPath}'): ${diffs.join('; ')}. `
+        + `Refusing to use it: the changes in '${cowPath}' would be laid over a different disk. Give '${header.backingPath}' (or cow=${cowPath} alone).`
+      : `the backing file '${backingPath}' has changed since the copy-on-write file '${cowPath}' was made over it: ${diffs.join('; ')}. `
+        + `Refusing to use it: the changes in '${cowPath}' would be laid over a different disk. `
+        + `Restore '${backingPath}', or start over with a new copy-on-write file.`,
   );
 }

@@ -43,7 +43,11 @@ export function mergeCow(cowPath: string, output: string | undefined, opts: Merg
       if (resolve(dest) === resolve(cowPath)) throw new Error(`the output '${output}' is the copy-on-write file itself`);
     }
     const tmp = tempPathFor(dest);
-    const fd = openSync(tmp, 'wx');
+    let fd: number;
+    try { fd = openSync(tmp, 'wx'); } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new Error(code === 'ENOENT' ? `the output folder '${dirname(dest)}' does not exist` : `cannot write next to '${dest}': ${(e as Error).message}`);
+    }
     try {
       const total = cow.byteLength;
       ftruncateSync(fd, total);
@@ -63,7 +67,10 @@ export function mergeCow(cowPath: string, output: string | undefined, opts: Merg
       rmSync(tmp, { force: true });
       throw e;
     }
-    renameSync(tmp, dest);
+    try { renameSync(tmp, dest); } catch (e) {
+      rmSync(tmp, { force: true });
+      throw new Error(`cannot replace '${dest}': ${(e as Error).message}`);
+    }
     syncFolder(dirname(dest));
     return { output: dest, bytes: cow.byteLength, changedBlocks: cow.changedBlocks };
   } finally {

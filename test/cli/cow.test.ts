@@ -91,7 +91,7 @@ describe('cli: copy-on-write files and discard', function () {
       assert.equal(r.status, 2, r.out + r.err);
       assert.ok(r.err.includes(`'${base}'`) && r.err.includes(`'${a}'`), r.err);
       assert.match(r.err, why);
-      assert.match(r.err, /Refusing to start/);
+      assert.match(r.err, /Refusing to use it/);
       assert.equal(r.out, '', 'the guest never ran');
       baseHash = sha(base); // touched on purpose
     });

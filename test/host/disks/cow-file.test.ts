@@ -150,6 +150,22 @@ describe('host/disks: copy-on-write file', () => {
     assert.match(readCowInfo(cowPath).backingState, /sampled contents differ/);
   });
 
+  it('refuses another file of the same size as the backing file, naming the one it was made over', () => {
+    const cowPath = join(dir, 'a.cow');
+    CowFileDisk.open(cowPath, base).close();
+    const other = join(dir, 'other.img');
+    writeFileSync(other, randomBytes(SIZE));
+    assert.throws(() => CowFileDisk.open(cowPath, other), (e: Error) => e instanceof BackingChangedError
+      && e.message.includes(`'${other}' is not the one the copy-on-write file '${cowPath}' was made over ('${base}')`));
+  });
+
+  it('a merge into a folder that does not exist says so and leaves nothing behind', () => {
+    const cowPath = join(dir, 'a.cow');
+    CowFileDisk.open(cowPath, base).close();
+    assert.throws(() => mergeCow(cowPath, join(dir, 'nope', 'out.img')), /the output folder '.*nope' does not exist/);
+    assert.ok(!existsSync(`${cowPath}.lock`), 'the lock is released');
+  });
+
   const damage: [string, (b: Buffer) => void, RegExp][] = [
     ['a wrong magic', (b) => { b[0] = 0x58; }, /bad magic/],
     ['a flipped bit in the backing path', (b) => { b[110] ^= 1; }, /checksum mismatch/],
