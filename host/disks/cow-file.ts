@@ -190,13 +190,17 @@ export class CowFileDisk implements BlockBackend {
     fsyncSync(this.fd);
   }
 
+  /** Runs queued punches and closes the files; the lock goes even when that fails. */
   close(): void {
     if (this.closed) return;
-    this.holes.run();
     this.closed = true;
-    closeSync(this.fd);
-    this.backing.close();
-    this.lock.release();
+    try {
+      this.holes.run();
+    } finally {
+      closeSync(this.fd);
+      this.backing.close();
+      this.lock.release();
+    }
   }
 
   /** Whether holes were really punched (false: zeros were written, no space came back). */

@@ -74,14 +74,14 @@ export function openDrive(spec: DriveSpec, write: boolean): OpenedDrive {
     if (spec.file !== undefined) checkImage(spec.file);
     let cow: CowFileDisk;
     try { cow = CowFileDisk.open(spec.cow, spec.file); } catch (e) { throw new DriveError((e as Error).message); }
-    return { backend: cow, flush: () => cow.flush(), close: () => { cow.flush(); cow.close(); } };
+    return { backend: cow, flush: () => cow.flush(), close: () => { try { cow.flush(); } finally { cow.close(); } } };
   }
   const file = spec.file!;
   checkImage(file);
   let raw: RawFileDisk;
   try { raw = new RawFileDisk(file, !write); } catch (e) { throw new DriveError(`drive '${file}': ${(e as Error).message}`); }
   if (raw.byteLength % 512 !== 0) { raw.close(); throw new DriveError(`drive '${file}': size ${raw.byteLength} is not a multiple of 512 bytes`); }
-  return { backend: write ? raw : new CowBlockBackend(raw), flush: () => raw.flush(), close: () => { raw.flush(); raw.close(); } };
+  return { backend: write ? raw : new CowBlockBackend(raw), flush: () => raw.flush(), close: () => { try { raw.flush(); } finally { raw.close(); } } };
 }
 
 function checkImage(file: string): void {
