@@ -20,7 +20,8 @@ export class HolePuncher {
   punched = 0;
   batches = 0;
 
-  constructor(private readonly path: string, private readonly fd: number) {}
+  /** `fallocate`: the command (tests name a missing one to see the fallback). */
+  constructor(private readonly path: string, private readonly fd: number, private readonly fallocate = 'fallocate') {}
 
   /** Queues [offset, offset+length) to become a hole; merges it with a range it touches. */
   add(offset: number, length: number): void {
@@ -52,11 +53,11 @@ export class HolePuncher {
     this.pending = [];
     if (this.punchWorks) {
       // "$0" is the file; each range is two more arguments, so nothing is quoted into the script.
-      const script = ranges.map((_, i) => `fallocate --punch-hole --keep-size -o "$${2 * i + 1}" -l "$${2 * i + 2}" -- "$0"`).join(' && ');
+      const script = ranges.map((_, i) => `"$FALLOCATE" --punch-hole --keep-size -o "$${2 * i + 1}" -l "$${2 * i + 2}" -- "$0"`).join(' && ');
       const args = ranges.flatMap((r) => [String(r.start), String(r.end - r.start)]);
       // sh's positional parameters above 9 need braces
       const fixed = script.replace(/\$(\d{2,})/g, '${$1}');
-      const r = spawnSync('sh', ['-c', fixed, this.path, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const r = spawnSync('sh', ['-c', fixed, this.path, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, FALLOCATE: this.fallocate } });
       this.batches++;
       if (r.status === 0) { this.punched += ranges.length; return; }
       this.punchWorks = false;

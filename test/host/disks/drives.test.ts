@@ -2,13 +2,14 @@
 // machine over a copy-on-write file, and hole punching in batches.
 import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseLaunchConfig, ConfigError } from '../../../debug-adapter/launch-config';
 import { launchMachine } from '../../../debug-adapter/runtime/launch-machine';
 import { CowFileDisk } from '../../../host/disks/cow-file';
 import { RawFileDisk } from '../../../host/disks/raw-file';
+import { HolePuncher } from '../../../host/disks/hole-punch';
 import { driveSpecOfEntry, parseDriveSpec } from '../../../host/disks/open-drive';
 import { parseArgs } from '../../../cli/args';
 import { buildGuest } from '../../support/toolchain';
@@ -69,6 +70,24 @@ describe('host/disks: drive specifications', () => {
       assert.ok(got.every((v) => v === 9), 'the change is in the COW file');
       // drivesWritable with a COW file is refused, naming the field
       assert.throws(() => launchMachine({ ...cfg, drivesWritable: true }, () => {}), (e: ConfigError) => e.field === 'drives[0]' && /exclude each other/.test(e.message));
+    });
+
+    it('without fallocate the ranges are written with zeros: same contents, no space back', () => {
+      const path = join(dir, 'raw.img');
+      const bytes = randomBytes(1 << 20);
+      writeFileSync(path, bytes);
+      const fd = openSync(path, 'r+');
+      const holes = new HolePuncher(path, fd, join(dir, 'no-such-fallocate'));
+      holes.add(4096, 8192);
+      holes.add(65536, 100);
+      assert.ok(holes.overlaps(8000, 10) && !holes.overlaps(0, 4096));
+      holes.run();
+      closeSync(fd);
+      assert.equal(holes.punchWorks, false);
+      const after = readFileSync(path);
+      bytes.fill(0, 4096, 4096 + 8192);
+      bytes.fill(0, 65536, 65536 + 100);
+      assert.ok(after.equals(bytes));
     });
 
     it('punches many separate ranges in one batch and the space comes back', () => {
