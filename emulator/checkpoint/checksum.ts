@@ -14,10 +14,13 @@ const T = (() => {
   return t;
 })();
 
-/** CRC-32 of `bytes` (unsigned): eight bytes per step, read as two little-endian words. */
-export function crc32(bytes: Uint8Array): number {
+/**
+ * CRC-32 of `bytes` (unsigned): eight bytes per step, read as two little-endian words.
+ * `previous`: the CRC of the bytes before these, to checksum a sequence of parts.
+ */
+export function crc32(bytes: Uint8Array, previous = 0): number {
   const t = T;
-  let c = -1;
+  let c = ~previous;
   let i = 0;
   const n = bytes.length;
   // bytes up to a 4-byte boundary of the buffer, so the middle can be read as words

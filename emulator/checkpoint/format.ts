@@ -21,6 +21,12 @@ export interface Section {
   payload: Uint8Array;
 }
 
+/** A section to write: its payload may come in parts (written one after another, not joined first). */
+export interface SectionToWrite {
+  name: string;
+  payload: Uint8Array | Uint8Array[];
+}
+
 /** Whether the bytes start like a checkpoint (any version). */
 export function looksLikeCheckpoint(bytes: Uint8Array): boolean {
   if (bytes.length < 8) return false;
@@ -28,9 +34,13 @@ export function looksLikeCheckpoint(bytes: Uint8Array): boolean {
   return true;
 }
 
-export function writeSections(sections: Section[]): Uint8Array {
+export function writeSections(toWrite: SectionToWrite[]): Uint8Array {
+  const sections = toWrite.map((s) => {
+    const parts = Array.isArray(s.payload) ? s.payload : [s.payload];
+    return { name: s.name, parts, length: parts.reduce((n, p) => n + p.length, 0) };
+  });
   let size = HEADER;
-  for (const s of sections) size += SECTION_HEADER + s.payload.length;
+  for (const s of sections) size += SECTION_HEADER + s.length;
   const out = new Uint8Array(size);
   const v = new DataView(out.buffer);
   for (let i = 0; i < 8; i++) out[i] = CHECKPOINT_MAGIC.charCodeAt(i);
@@ -42,12 +52,13 @@ export function writeSections(sections: Section[]): Uint8Array {
   for (const s of sections) {
     if (!/^[\x21-\x7e]{1,16}$/.test(s.name)) throw new CheckpointError(`section name '${s.name}' is not 1-16 printable ASCII characters`);
     for (let i = 0; i < s.name.length; i++) out[o + i] = s.name.charCodeAt(i);
-    v.setUint32(o + 16, s.payload.length >>> 0, true);
-    v.setUint32(o + 20, Math.floor(s.payload.length / 2 ** 32), true);
-    v.setUint32(o + 24, crc32(s.payload), true);
+    v.setUint32(o + 16, s.length >>> 0, true);
+    v.setUint32(o + 20, Math.floor(s.length / 2 ** 32), true);
+    let crc = 0, at = o + SECTION_HEADER;
+    for (const p of s.parts) { crc = crc32(p, crc); out.set(p, at); at += p.length; }
+    v.setUint32(o + 24, crc, true);
     v.setUint32(o + 28, crc32(out.subarray(o, o + 28)), true);
-    out.set(s.payload, o + SECTION_HEADER);
-    o += SECTION_HEADER + s.payload.length;
+    o = at;
   }
   return out;
 }

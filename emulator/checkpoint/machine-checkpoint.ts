@@ -4,8 +4,8 @@
 // half-way puts back what was there (a corrupted or foreign checkpoint is never loaded).
 // The Machine hands its parts over as CheckpointParts (emulator/machine.ts).
 import { CheckpointError } from './errors';
-import { readSections, writeSections, type Section } from './format';
-import { decodeState, encodeState, StateReader, type Stateful, type StateValue } from './state';
+import { readSections, writeSections, type SectionToWrite } from './format';
+import { decodeState, encodeStateParts, StateReader, type Stateful, type StateValue } from './state';
 
 /** What a machine is, for the identity check: a checkpoint loads only into the same kind. */
 export interface MachineIdentity {
@@ -60,8 +60,8 @@ function driveState(d: CheckpointDrive, i: number): StateValue {
 
 export function saveMachine(p: CheckpointParts): Uint8Array {
   const id = p.identity;
-  const sections: Section[] = [];
-  const add = (name: string, v: StateValue) => sections.push({ name, payload: encodeState(v) });
+  const sections: SectionToWrite[] = [];
+  const add = (name: string, v: StateValue) => sections.push({ name, payload: encodeStateParts(v) });
   add(SECTION_META, {
     producer: 'Kernel Workbench', kernel: id.kernel, kernelName: id.kernelName, firmware: id.firmware,
     memoryBytes: id.memoryBytes, harts: id.harts, drives: new Float64Array(id.drives), ...p.summary(),

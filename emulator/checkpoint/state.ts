@@ -22,18 +22,27 @@ const fromUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Encodes a value tree (typed arrays are stored little-endian, as every host we run on is). */
 export function encodeState(value: StateValue): Uint8Array {
+  const parts = encodeStateParts(value);
+  if (parts.length === 1) return parts[0];
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) { out.set(p, o); o += p.length; }
+  return out;
+}
+
+/** The encoding as a list of parts to be written one after another (large arrays are not copied). */
+export function encodeStateParts(value: StateValue): Uint8Array[] {
   const parts: Uint8Array[] = [];
-  let size = 0;
   const head = new Uint8Array(1 << 16);
   const headView = new DataView(head.buffer);
   let h = 0;
-  const flush = () => { if (h > 0) { parts.push(head.slice(0, h)); size += h; h = 0; } };
+  const flush = () => { if (h > 0) { parts.push(head.slice(0, h)); h = 0; } };
   const room = (n: number) => { if (h + n > head.length) flush(); };
   const tag = (t: Tag) => { room(1); head[h++] = t; };
   const u32 = (n: number) => { room(4); headView.setUint32(h, n, true); h += 4; };
   const raw = (b: Uint8Array) => {
     if (b.length <= 4096) { room(b.length); head.set(b, h); h += b.length; return; }
-    flush(); parts.push(b); size += b.length;
+    flush(); parts.push(b);
   };
   const str = (s: string) => { const b = utf8.encode(s); u32(b.length); raw(b); };
   const put = (v: StateValue): void => {
@@ -57,10 +66,7 @@ export function encodeState(value: StateValue): Uint8Array {
   };
   put(value);
   flush();
-  const out = new Uint8Array(size);
-  let o = 0;
-  for (const p of parts) { out.set(p, o); o += p.length; }
-  return out;
+  return parts;
 }
 
 /** Decodes what encodeState wrote; `where` names the section in errors. Never throws anything but CheckpointError. */

@@ -28,6 +28,9 @@ describe('checkpoint format', () => {
     };
     for (let start = 0; start < 5; start++) for (let end = start; end <= 100; end += 7) {
       assert.equal(crc32(data.subarray(start, end)), bytewise(data.subarray(start, end)), `bytes ${start}..${end}`);
+      // in two parts, the second continuing the first's CRC
+      const cut = Math.floor((start + end) / 2);
+      assert.equal(crc32(data.subarray(cut, end), crc32(data.subarray(start, cut))), bytewise(data.subarray(start, end)));
     }
     assert.notEqual(fingerprint(new Uint8Array([1, 2, 3])), fingerprint(new Uint8Array([1, 2, 4])));
     assert.equal(fingerprint(new Uint8Array([1, 2, 3])), fingerprint(new Uint8Array([1, 2, 3])));
@@ -67,6 +70,13 @@ describe('checkpoint format', () => {
     { name: 'hart0', payload: encodeState({ x: new Int32Array(64) }) },
     { name: 'ram', payload: encodeState({ data: new Uint8Array(5000).fill(1) }) },
   ]);
+
+  it('writes a payload given in parts as the same bytes as the joined payload', () => {
+    const a = new Uint8Array(13).fill(3), b = new Uint8Array(5000).fill(9);
+    const joined = new Uint8Array(5013);
+    joined.set(a); joined.set(b, 13);
+    assert.deepEqual(writeSections([{ name: 'x', payload: [a, b] }]), writeSections([{ name: 'x', payload: joined }]));
+  });
 
   it('round-trips sections', () => {
     const s = readSections(sample());
