@@ -58,13 +58,20 @@ describe('checkpoint parts', () => {
     assert.equal(a.read(0x200004 + 0x1000, 4), 5, 'claim by context 1'); // source 5 in service now
     transfer(a, b, 'plic');
     assert.deepEqual(lb.log, []);
+    // source 5 asks again while in service: it waits until completed
     const claims = (p: Plic, l: Lines) => {
       l.log = [];
+      p.setIrq(5, true);
       const r = [p.read(0x1000, 4), p.read(0x200004 + 0x1000, 4), p.read(0x200004 + 0x3000, 4)];
-      p.write(0x200004 + 0x1000, 4, 5); p.setIrq(5, true);
+      p.write(0x200004 + 0x1000, 4, 5);
       r.push(p.read(0x200004 + 0x1000, 4));
       return [r, l.log];
     };
+    const [claimed] = claims(a, la);
+    assert.deepEqual(claimed, [(1 << 1) | (1 << 5) | (1 << 10), 10, 0, 5]);
+    la.log = [];
+    transfer(b, a, 'plic'); // back to the saved state, to compare from there
+    transfer(a, b, 'plic');
     assert.deepEqual(claims(b, lb), claims(a, la));
   });
 
