@@ -97,7 +97,8 @@ export const USAGE = `usage: kwb run [options]
   --program-root DIR   host folder standing for the guest's root file system: user
                        programs' symbols by their guest path (Linux: /init is DIR/init)
   --checkpoint-load FILE  start from a checkpoint instead of the reset vector (give the
-                       same kernel, --bios, --mem, --smp and drives it was saved with)
+                       same kernel, --bios, --mem, --smp and drives it was saved with;
+                       --max-insns then counts from power-on, through the checkpoint)
   --checkpoint-save FILE  save a checkpoint when --max-insns stops the run
   --console-socket PATH  the management console's control socket (mode 0600); talk to
                        it with: kwb ctl PATH COMMAND (help, info, stop, go, sysrq KEY, ...)
