@@ -141,8 +141,8 @@ export function loadMachine(p: CheckpointParts, bytes: Uint8Array): void {
         case 'drive': {
           const v = sections.get(diskSection(i))!;
           if (!p.drives[i].loadState) {
-            const kind = new StateReader(v, diskSection(i)).has('kind') ? new StateReader(v, diskSection(i)).str('kind') : '';
-            if (kind !== 'read-only') throw new CheckpointError(`${diskSection(i)}: the checkpoint holds written sectors, but this machine's drive ${i} cannot take them (opened with --drive-write or cow=?)`);
+            const saved = new StateReader(v, diskSection(i));
+            if (!saved.has('kind') || saved.str('kind') !== 'read-only') throw new CheckpointError(`${diskSection(i)}: the checkpoint holds written sectors, but this machine's drive ${i} cannot take them (opened with --drive-write or cow=?)`);
             return undefined;
           }
           return [v, diskSection(i)];

@@ -139,6 +139,8 @@ describe('machine checkpoints', function () {
     refused(() => machine(busy(), { smp: 1 }).m.loadCheckpoint(saved), /it has 2 harts, this machine 1 \(give --smp 2\)/);
     refused(() => machine(busy(), { memoryBytes: 32 << 20 }).m.loadCheckpoint(saved), /16 MiB of RAM, this machine 32 MiB/);
     refused(() => machine(busy(), { drives: [] }).m.loadCheckpoint(saved), /its drives are \[32768\] bytes, this machine's \[\]/);
+    const plain = machine(busy(), { drives: [new MemoryBlockBackend(new Uint8Array(DISK_BYTES), true)] });
+    refused(() => plain.m.loadCheckpoint(saved), /disk0: the checkpoint holds written sectors, but this machine's drive 0 cannot take them/);
   });
 
   it('a damaged checkpoint is refused and the machine stays as it was', () => {
