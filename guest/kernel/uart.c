@@ -35,10 +35,16 @@ void uart_init(void)
     *UART_REG(IER) = IER_RX;
 }
 
+/* Reading LSR clears BI, so a BREAK seen while waiting to transmit is kept here for
+ * uart_interrupt (as Linux's 8250 driver keeps lsr_saved_flags). */
+static u32 lsr_saved;
+
 void uart_putc_raw(int c)
 {
-    while ((*UART_REG(LSR) & LSR_THR_EMPTY) == 0)
-        ;
+    u32 lsr;
+    while (((lsr = *UART_REG(LSR)) & LSR_THR_EMPTY) == 0)
+        __atomic_fetch_or(&lsr_saved, lsr & LSR_BREAK, __ATOMIC_RELAXED);
+    __atomic_fetch_or(&lsr_saved, lsr & LSR_BREAK, __ATOMIC_RELAXED);
     *UART_REG(THR) = (u8)c;
 }
 
@@ -47,8 +53,8 @@ void uart_putc_raw(int c)
  * magic SysRq key (sysrq.c); the next character may then be that key. */
 void uart_interrupt(void)
 {
-    u8 lsr;
-    while ((lsr = *UART_REG(LSR)) & LSR_DATA_READY) {
+    u32 lsr;
+    while ((lsr = *UART_REG(LSR) | __atomic_exchange_n(&lsr_saved, 0, __ATOMIC_RELAXED)) & LSR_DATA_READY) {
         int c = *UART_REG(RBR);
         if (lsr & LSR_BREAK)
             sysrq_break();
