@@ -1,9 +1,10 @@
 // `kwb run --console-socket PATH`: the management console's control socket for this machine
-// (host/console), with the machine's control extended by what kwb owns: `log` writes to the
-// terminal's serial output, checkpoints (host/checkpoint-file.ts) live in the folder given
-// (--checkpoint-dir, default ./checkpoints).
+// (host/console), and the machine's control as kwb offers it to the socket and to gdb's monitor
+// alike: `log` writes to the terminal's serial output, checkpoints (host/checkpoint-file.ts) live
+// in the folder given (--checkpoint-dir, default ./checkpoints).
 import type { Machine } from '../emulator/machine';
 import type { StubHost } from '../gdbstub/host';
+import { machineControl } from '../gdbstub/machine-adapter';
 import type { MachineControl } from '../gdbstub/machine-control';
 import type { KernelAwareness } from '../awareness';
 import { loadMachine, saveMachine } from '../host/checkpoint-file';
@@ -12,14 +13,29 @@ import { MachineConsole } from '../host/console/machine-context';
 import type { SerialLog } from '../host/console/serial-log';
 import { startConsoleServer, type ConsoleServer } from '../host/console/server';
 
+export interface KwbControlOptions {
+  machine: Machine;
+  version: string;
+  serialLog: SerialLog;
+  stub: () => StubHost | undefined;
+  checkpointDir: string;
+}
+
+/** The machine's control as kwb offers it to every door (gdb's monitor and the socket). */
+export function kwbControl(o: KwbControlOptions): MachineControl {
+  return {
+    ...machineControl(o.machine, o.version),
+    log: (text) => o.serialLog.log(text),
+    checkpoints: checkpointFolder(o.checkpointDir, checkpointIo(o.machine, o.stub)),
+  };
+}
+
 export interface ConsoleSocketOptions {
   path: string;
   machine: Machine;
   control: MachineControl;
-  serialLog: SerialLog;
   awareness: () => { awareness?: KernelAwareness; awarenessOff?: string; kernelPath?: string };
   stub: () => StubHost | undefined;
-  checkpointDir: string;
 }
 
 /** Save and load through host/checkpoint-file.ts; the machine is paused around them (and runs
@@ -40,11 +56,6 @@ function checkpointIo(machine: Machine, stub: () => StubHost | undefined): Check
 }
 
 export function startConsoleSocket(o: ConsoleSocketOptions): Promise<ConsoleServer> {
-  const control: MachineControl = {
-    ...o.control,
-    log: (text) => o.serialLog.log(text),
-    checkpoints: checkpointFolder(o.checkpointDir, checkpointIo(o.machine, o.stub)),
-  };
-  const mc = new MachineConsole({ machine: o.machine, control, ...o.awareness(), stub: o.stub });
+  const mc = new MachineConsole({ machine: o.machine, control: o.control, ...o.awareness(), stub: o.stub });
   return startConsoleServer({ path: o.path, context: () => mc.context(), beforeCommand: () => mc.beforeCommand() });
 }

@@ -12,13 +12,12 @@ import { parseArgs, UsageError, USAGE, type RunOptions } from './args';
 import { Console } from './console';
 import { DriveError, openDrive as openDriveFiles, type DriveSpec, type OpenedDrive } from '../host/disks';
 import { runCow } from './cow';
-import { machineControl } from '../gdbstub/machine-adapter';
 import { KernelAwareness } from '../awareness';
 import { SymbolFile } from '../symbols';
 import { SerialOut } from './serial-out';
 import { SerialLog } from '../host/console/serial-log';
 import type { ConsoleServer } from '../host/console/server';
-import { startConsoleSocket } from './console-socket';
+import { kwbControl, startConsoleSocket } from './console-socket';
 import { runCtl } from './ctl';
 import { CheckpointFileError, loadMachine, saveMachine } from '../host/checkpoint-file';
 
@@ -108,6 +107,8 @@ async function run(o: RunOptions): Promise<void> {
     }
   }
 
+  // One control for gdb's monitor and the console socket (log, checkpoints included).
+  const control = kwbControl({ machine, version: VERSION, serialLog, stub: () => gdb?.host, checkpointDir: o.checkpointDir });
   const started = performance.now();
   let gdb: GdbServer | undefined;
   let finished = false;
@@ -132,6 +133,7 @@ async function run(o: RunOptions): Promise<void> {
     if (why && process.stdin.isTTY) console_.message(why);
     if (o.stats) process.stderr.write(`kwb: ${statsLine()}\n`);
     void (async () => {
+      await new Promise((r) => setImmediate(r)); // the reply to a `monitor halt` goes out first
       await gdb?.close();
       await consoleSocket?.close();
       for (const d of opened) {
@@ -166,7 +168,7 @@ async function run(o: RunOptions): Promise<void> {
     if (gdb) return;
     gdb = await startGdbServer(machine, {
       ...kernelAwareness(),
-      listen, control: machineControl(machine, VERSION),
+      listen, control,
       onConnection: (ev, peer) => process.stderr.write(`kwb: gdb ${ev} (${peer})\n`),
     });
     process.stderr.write(`kwb: gdb stub listening on ${gdb.address}\n`);
@@ -224,8 +226,7 @@ async function run(o: RunOptions): Promise<void> {
   if (o.consoleSocket !== undefined) {
     try {
       consoleSocket = await startConsoleSocket({
-        path: o.consoleSocket, machine, control: machineControl(machine, VERSION), serialLog,
-        awareness: kernelAwareness, stub: () => gdb?.host, checkpointDir: o.checkpointDir,
+        path: o.consoleSocket, machine, control, awareness: kernelAwareness, stub: () => gdb?.host,
       });
     } catch (e) { fail((e as Error).message); }
     process.stderr.write(`kwb: console socket on ${o.consoleSocket} (kwb ctl ${o.consoleSocket} help)\n`);

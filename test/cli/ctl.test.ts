@@ -47,7 +47,7 @@ describe('cli: kwb ctl drives the management console (teaching kernel)', functio
   });
   after(() => {
     m?.kill();
-    rmSync(dir, { recursive: true, force: true });
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('the socket is 0600; help lists every console command; version is kwb version', async () => {
