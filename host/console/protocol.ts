@@ -30,7 +30,6 @@ export function decodeRequest(bytes: Uint8Array): { line: string } | { error: st
   let line: string;
   try { line = new TextDecoder('utf-8', { fatal: true }).decode(bytes); } catch { return { error: 'the command line is not UTF-8 text' }; }
   if (line.endsWith('\r')) line = line.slice(0, -1);
-  // eslint-disable-next-line no-control-regex
   const bad = /[\u0000-\u0008\u000a-\u001f\u007f]/.exec(line);
   if (bad) return { error: `the command line holds control character 0x${bad[0].charCodeAt(0).toString(16).padStart(2, '0')}` };
   if (line.trim() === '') return { error: 'empty command line; try help' };
