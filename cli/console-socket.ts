@@ -51,7 +51,12 @@ function checkpointIo(machine: Machine, stub: () => StubHost | undefined): Check
   };
   return {
     save: (path) => paused('save', () => { saveMachine(machine, path); }),
-    load: (path) => paused('load', () => { loadMachine(machine, path); stub()?.kernel.invalidate(); }),
+    load: (path) => paused('load', () => {
+      loadMachine(machine, path);
+      const host = stub();
+      host?.kernel.invalidate();
+      return host?.busy ? 'use `flushregs` so gdb rereads the registers' : undefined;
+    }),
   };
 }
 

@@ -9,7 +9,8 @@ export const CHECKPOINT_SUFFIX = '.kwbcp';
 
 export interface CheckpointIo {
   save(path: string): Promise<void>;
-  load(path: string): Promise<void>;
+  /** May return a note for the reply (e.g. what a debugger should do now). */
+  load(path: string): Promise<string | void>;
 }
 
 export function checkpointFolder(folder: string, io?: CheckpointIo, unavailable = 'yet (the checkpoint file code is not built in)'): CheckpointControl {
@@ -37,8 +38,8 @@ export function checkpointFolder(folder: string, io?: CheckpointIo, unavailable 
     control.load = async (name) => {
       const p = pathOf(name);
       try { statSync(p); } catch { throw new Error(`no checkpoint ${name} in ${dir}`); }
-      await io.load(p);
-      return `loaded ${name} from ${p}`;
+      const note = await io.load(p);
+      return `loaded ${name} from ${p}${note ? `; ${note}` : ''}`;
     };
   }
   return control;

@@ -89,7 +89,7 @@ describe('cli: gdb-multiarch `monitor` runs the management console (kwb --gdb, t
     assert.equal(await mon('save g1'), `saved g1 (${statSync(file).size} bytes in ${file})\n`);
     assert.equal(await mon('list'), 'g1\n');
     assert.equal((await kwb(['ctl', sock, 'list'])).out, 'g1\n');
-    assert.equal(await mon('load g1'), `loaded g1 from ${file}\n`);
+    assert.equal(await mon('load g1'), `loaded g1 from ${file}; use \`flushregs\` so gdb rereads the registers\n`);
     assert.match(await mon('load ../g1'), /^load: checkpoint name "\.\.\/g1" is not a plain name/);
   });
 
