@@ -5,7 +5,7 @@
 // or inline in the extension (vscode.DebugAdapterInlineImplementation over this class).
 import {
   DebugSession, Event, InitializedEvent, TerminatedEvent, ExitedEvent, StoppedEvent, ContinuedEvent, OutputEvent,
-  ModuleEvent, BreakpointEvent, CapabilitiesEvent, ProgressStartEvent, ProgressUpdateEvent, ProgressEndEvent, InvalidatedEvent, Response,
+  ModuleEvent, BreakpointEvent, CapabilitiesEvent, ProgressStartEvent, ProgressUpdateEvent, ProgressEndEvent, InvalidatedEvent, Response, ThreadEvent,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { isAbsolute, join } from 'node:path';
@@ -23,6 +23,11 @@ type Handler = (args: any, request: DebugProtocol.Request) => Promise<unknown>; 
 
 const hex = (v: bigint): string => `0x${v.toString(16)}`;
 
+/** The running machine's one thread before the first stop (a thread to pause). No task has
+ *  this id (init's thread is not the placeholder's node renamed), and a thread event ends it
+ *  before the first stop. */
+const MACHINE_THREAD_ID = 0x7fff_fff0;
+
 export class KernelDebugSession extends DebugSession {
   private rt?: KernelRuntime;
   private control?: RunControlApi;
@@ -30,6 +35,8 @@ export class KernelDebugSession extends DebugSession {
   private clientCaps: DebugProtocol.InitializeRequestArguments = { adapterID: 'kernel' };
   private readonly cancelled = new Set<number>();
   private lastThreads: DebugProtocol.Thread[] = [];
+  /** The running placeholder thread was reported (threads before the first stop). */
+  private placeholderShown = false;
   private started = false;
   private ending = false;
   private readonly handlers: Record<string, Handler>;
@@ -186,6 +193,8 @@ export class KernelDebugSession extends DebugSession {
       void (async () => {
         rt.setStoppedThread(s.threadId);
         await rt.syncModules().catch(() => undefined);
+        // the running placeholder goes before the stop that brings the real threads
+        if (this.placeholderShown) { this.placeholderShown = false; this.sendEvent(new ThreadEvent('exited', MACHINE_THREAD_ID)); }
         const ev = new StoppedEvent(s.reason, s.threadId, s.text) as DebugProtocol.StoppedEvent;
         ev.body.allThreadsStopped = true;
         if (s.description) ev.body.description = s.description;
@@ -285,7 +294,11 @@ export class KernelDebugSession extends DebugSession {
   private async threads(): Promise<DebugProtocol.ThreadsResponse['body']> {
     const rt = await this.need();
     // running before any stop: one thread for the machine, so a client has something to pause (VS Code pauses a thread)
-    if (rt.target.state() !== 'paused') return { threads: this.lastThreads.length ? this.lastThreads : [{ id: 1, name: 'machine (running)' }] };
+    if (rt.target.state() !== 'paused') {
+      if (this.lastThreads.length) return { threads: this.lastThreads };
+      this.placeholderShown = true;
+      return { threads: [{ id: MACHINE_THREAD_ID, name: 'machine (running)' }] };
+    }
     const ts = await rt.threads();
     this.lastThreads = ts.map((t) => ({ id: t.id, name: t.name }));
     return { threads: this.lastThreads };

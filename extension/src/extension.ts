@@ -13,6 +13,7 @@ import { KeyInterpreter, OutputBuffer, OutputSanitizer } from './serial';
 import { MACHINE_COMMANDS, SYSRQ_KEYS, monitorLine, readReply } from './commands';
 import { ModulesModel, StatusModel, TasksModel, type ModuleItem, type ModuleRow, type TaskItem, type TasksBody, type Stats } from './models';
 import type { DapMessage } from './wire';
+import { MEMORY_SCHEME, hexDump, memoryPath, parseMemoryInput, parseMemoryPath, referenceFromResult, DEFAULT_COUNT, type ReadMemoryBody } from './memory';
 
 export const TERMINAL_NAME = 'Kernel serial';
 
@@ -132,7 +133,7 @@ function sessionStarted(session: vscode.DebugSession, proxy: AdapterProxy, route
   sessions.set(session.id, ks);
   current = ks;
   router.onSerial.event((t) => ks.serial.output(t));
-  router.onStopped.event(() => { void refreshTasks(ks); void refreshModules(ks); void pollStats(ks); });
+  router.onStopped.event(() => { void refreshTasks(ks); void refreshModules(ks); void pollStats(ks); memoryDocs.refresh(); });
   router.onContinued.event(() => { ks.tasks.running(); changed.fire(); });
   router.onModule.event((e) => { ks.modules.event(e.reason, e.module); changed.fire(); });
   router.onEnded.event(() => { ks.ended = true; ks.serial.ended(); changed.fire(); updateStatus(); });
@@ -224,6 +225,65 @@ async function machineCommand(id: string): Promise<void> {
   else void vscode.window.showErrorMessage(`Kernel Workbench: ${line}: ${r.message}`);
 }
 
+// ---------------------------------------------------------------------- memory view
+
+/** Documents `kwb-memory:/COUNT/REF.hex`: a hex dump read through readMemory, again at each stop. */
+class MemoryDocuments implements vscode.TextDocumentContentProvider {
+  readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+
+  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+    const t = parseMemoryPath(uri.path);
+    if (!t) return `// ${uri.toString()} is not a memory document (kwb-memory:/LENGTH/ADDRESS.hex)\n`;
+    const ks = active();
+    if (!ks) return `// ${t.count} bytes at ${t.memoryReference}: no kernel session is running (start one with F5; this view refreshes at its stops)\n`;
+    if (ks.router.state === 'running') return `// ${t.count} bytes at ${t.memoryReference}: the machine is running; the view is read at the next stop\n`;
+    try {
+      const body = await ks.request<ReadMemoryBody>('readMemory', { memoryReference: t.memoryReference, offset: 0, count: t.count });
+      return hexDump(t.memoryReference, t.count, body, `at ${new Date().toTimeString().slice(0, 8)}, paused`);
+    } catch (e) {
+      return `// ${t.count} bytes at ${t.memoryReference} cannot be read: ${(e as Error).message}\n`;
+    }
+  }
+
+  refresh(): void {
+    for (const d of vscode.workspace.textDocuments) if (d.uri.scheme === MEMORY_SCHEME) this.changed.fire(d.uri);
+  }
+}
+
+const memoryDocs = new MemoryDocuments();
+
+/** Show Memory: from a variable's context menu (its memoryReference) or what the user types. */
+async function showMemory(arg?: { variable?: { memoryReference?: string; name?: string } }): Promise<void> {
+  const ks = active();
+  if (!ks) { void vscode.window.showInformationMessage('No kernel debug session is running (press F5 first).'); return; }
+  let ref = arg?.variable?.memoryReference;
+  let count = DEFAULT_COUNT;
+  if (!ref) {
+    const text = await vscode.window.showInputBox({
+      title: 'Kernel Workbench: Show Memory', prompt: 'An address or a C expression, optionally followed by ", LENGTH" (bytes, default 256)',
+      placeHolder: '0x80000000   &ticks   task_table, 512',
+      validateInput: (v) => { const r = parseMemoryInput(v); return 'error' in r ? r.error : undefined; },
+    });
+    if (text === undefined) return;
+    const input = parseMemoryInput(text);
+    if ('error' in input) return;
+    count = input.count;
+    const item = vscode.debug.activeStackItem;
+    const frameId = item instanceof vscode.DebugStackFrame && item.session.id === ks.session.id ? item.frameId : undefined;
+    try {
+      const r = await ks.request<{ result: string; memoryReference?: string }>('evaluate', { expression: input.expression, context: 'watch', frameId });
+      ref = referenceFromResult(r);
+      if (!ref) { void vscode.window.showErrorMessage(`Kernel Workbench: ${input.expression} is ${r.result}, not an address: try &(${input.expression})`); return; }
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Kernel Workbench: ${input.expression}: ${(e as Error).message}`);
+      return;
+    }
+  }
+  const uri = vscode.Uri.from({ scheme: MEMORY_SCHEME, path: memoryPath({ memoryReference: ref, count }) });
+  await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: false });
+}
+
 // ---------------------------------------------------------------------- event loop delay
 
 let loopDelay: IntervalHistogram | undefined;
@@ -259,7 +319,15 @@ export function activate(context: vscode.ExtensionContext): void {
     resolveDebugConfiguration: (folder, config) => fillDefaults(config, bundle, folder?.uri.fsPath ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath) as vscode.DebugConfiguration,
     resolveDebugConfigurationWithSubstitutedVariables: async (_folder, config) => {
       const r = checkConfiguration(config);
-      if (r.ok) return r.config as vscode.DebugConfiguration;
+      if (r.ok) {
+        // The kernel stops within a second of F5. Opened only at session start, Run and Debug made its
+        // Call Stack after that first stop and showed the stopped thread collapsed; open it first
+        // (unless the user asked VS Code never to open it).
+        if (vscode.workspace.getConfiguration('debug').get('openDebug') !== 'neverOpen') {
+          await vscode.commands.executeCommand('workbench.view.debug').then(undefined, () => undefined);
+        }
+        return r.config as vscode.DebugConfiguration;
+      }
       log.appendLine(`configuration "${config.name}": ${r.message}`);
       const choice = await vscode.window.showErrorMessage(`Kernel Workbench: launch configuration "${config.name ?? ''}": ${r.message}`, 'Open launch.json');
       if (choice) void vscode.commands.executeCommand('debug.addConfiguration').then(undefined, () => undefined);
@@ -326,6 +394,8 @@ export function activate(context: vscode.ExtensionContext): void {
       if (!ev) { void vscode.window.showInformationMessage('The machine is running: pause it to see a task\'s stack.'); return; }
       ks.proxy.inject(ev as DapMessage);
     }),
+    vscode.workspace.registerTextDocumentContentProvider(MEMORY_SCHEME, memoryDocs),
+    vscode.commands.registerCommand('kernelWorkbench.showMemory', showMemory),
     vscode.commands.registerCommand('kernelWorkbench.refreshTasks', () => { const ks = active(); if (ks) { void refreshTasks(ks); void refreshModules(ks); } }),
     vscode.commands.registerCommand('kernelWorkbench.showSerial', () => {
       const ks = active() ?? current;

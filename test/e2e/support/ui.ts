@@ -210,7 +210,8 @@ export class Workbench {
   async expandView(title: string): Promise<void> {
     const header = this.pane(title).locator('.pane-header').first();
     await header.waitFor({ timeout: 30_000 });
-    if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+    // click the twistie end of the header: its middle may hold the view's title-bar actions (the Tasks view's Go)
+    if ((await header.getAttribute('aria-expanded')) === 'false') await header.click({ position: { x: 12, y: 11 } });
   }
 
   /** Texts of the notifications (toasts) now on screen. */
@@ -276,7 +277,7 @@ export class Workbench {
   async collapseViews(titles: string[]): Promise<void> {
     for (const t of titles) {
       const header = this.pane(t).locator('.pane-header').first();
-      if ((await header.count()) && (await header.getAttribute('aria-expanded')) === 'true') await header.click();
+      if ((await header.count()) && (await header.getAttribute('aria-expanded')) === 'true') await header.click({ position: { x: 12, y: 11 } });
     }
   }
 
@@ -285,6 +286,7 @@ export class Workbench {
 
   /** Expands the Call Stack's stopped thread (and its "more frames" row) and answers the rows. */
   async expandStoppedThread(): Promise<string[]> {
+    await this.expandView('Call Stack');
     const rows = this.page.locator('.debug-call-stack .monaco-list-row');
     const thread = rows.filter({ hasText: /paused on/i }).first();
     await thread.waitFor({ timeout: 30_000 });
@@ -292,7 +294,8 @@ export class Workbench {
     if (this.stoppedThreadWasCollapsed) await thread.locator('.monaco-tl-twistie').click();
     return until('frames under the stopped thread', async () => {
       const more = rows.filter({ hasText: /Load More Stack Frames|Show \d+ More Stack Frames/ });
-      if (await more.count()) { await more.first().click(); return undefined; }
+      // the row may be replaced while VS Code loads frames: a short click, retried by until()
+      if (await more.count()) { await more.first().click({ timeout: 2000 }); return undefined; }
       const texts = await rows.allInnerTexts();
       const i = texts.findIndex((t) => /paused on/i.test(t));
       const frames = texts.slice(i + 1).filter((t) => /\n\d+:\d+\s*$/.test(t));
@@ -312,7 +315,16 @@ export class Workbench {
   /** Expands the Variables view's row named `name` (its first row whose text starts with it). */
   async expandVariable(name: string, timeoutMs = 20_000): Promise<void> {
     const row = this.page.locator('.debug-variables .monaco-list-row').filter({ hasText: new RegExp(`^\\s*${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`) }).first();
-    await row.waitFor({ timeout: timeoutMs });
+    // the list renders only the rows in view: scroll down until the row is there
+    const list = this.page.locator('.debug-variables .monaco-list').first();
+    const end = Date.now() + timeoutMs;
+    while (!(await row.count())) {
+      if (Date.now() > end) throw new Error(`no row ${name} in the Variables view`);
+      await list.hover();
+      await this.page.mouse.wheel(0, 120);
+      await sleep(150);
+    }
+    await row.scrollIntoViewIfNeeded();
     if ((await row.getAttribute('aria-expanded')) === 'false') await row.locator('.monaco-tl-twistie').click();
   }
 
@@ -320,6 +332,21 @@ export class Workbench {
   async disassemblyRows(): Promise<string[]> {
     return this.page.locator('.disassembly-view .monaco-list-row, .disassembly-view .monaco-table-tr').evaluateAll((rows) =>
       rows.map((r) => (r.textContent ?? '').replace(/\s+/g, ' ').trim()).filter(Boolean));
+  }
+
+  /** The text of the active editor's visible lines. */
+  async editorText(): Promise<string> {
+    const lines = this.page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
+    if (!(await lines.count())) return '';
+    return (await lines.innerText()).replace(/\u00a0/g, ' ');
+  }
+
+  /** Types into the open quick input box (an input box a command showed) and presses Enter. */
+  async answerInput(text: string): Promise<void> {
+    const input = this.quickInput().locator('input').first();
+    await input.waitFor({ timeout: 30_000 });
+    await input.fill(text);
+    await this.page.keyboard.press('Enter');
   }
 
   async debugToolbarVisible(): Promise<boolean> {
