@@ -71,6 +71,9 @@ export const USAGE = `usage: kwb run [options]
   --drive FILE,cow=COW the changes are kept in the copy-on-write file COW (made when
                        missing, reused otherwise; refused if FILE changed since)
   --drive cow=COW      the same, over the backing file COW names
+  --drive empty        a virtio-blk slot without a disk: the console's
+                       "config vdX=FILE" puts one in while the machine runs,
+                       "remove vdX [force]" takes it out (vda: the first --drive)
   --drive-write        write drive images in place (not with cow=)
   --mem SIZE, -m SIZE  RAM size, e.g. 128M, 1G (default 128M)
   --smp N              number of harts (default 1, at most 8)
@@ -169,7 +172,7 @@ export function parseArgs(argv: string[]): ParsedCommand {
       case 'drive': {
         const spec = driveSpec(value!);
         run.driveSpecs.push(spec);
-        run.drives.push(spec.file ?? spec.cow!);
+        run.drives.push(spec.empty ? 'empty' : spec.file ?? spec.cow!);
         break;
       }
       case 'drive-write': run.driveWrite = true; break;

@@ -10,7 +10,7 @@ import type { StopEvent } from '../emulator/target';
 import { startGdbServer, type GdbServer } from '../gdbstub/server';
 import { parseArgs, UsageError, USAGE, type RunOptions } from './args';
 import { Console } from './console';
-import { DriveError, openDrive as openDriveFiles, type DriveSpec, type OpenedDrive } from '../host/disks';
+import { DriveError, openDrive as openDriveFiles, openMedium, type DriveSpec, type OpenedDrive } from '../host/disks';
 import { runCow } from './cow';
 import { KernelAwareness } from '../awareness';
 import { SymbolFile } from '../symbols';
@@ -95,6 +95,7 @@ async function run(o: RunOptions): Promise<void> {
     machine = new Machine({
       kernel, kernelName: o.kernel, firmware, drives, memoryBytes: o.memoryBytes, smp: o.smp,
       append: o.append, initrd, initrdName: o.initrd, serial: serialLog, idle: o.idle, jit: o.jit,
+      openMedium, // media change on --drive empty slots (console config/remove)
     });
   } catch (e) {
     if (e instanceof ElfError || e instanceof MachineError) fail(e.message);
@@ -139,6 +140,7 @@ async function run(o: RunOptions): Promise<void> {
       for (const d of opened) {
         try { d.close(); } catch (e) { process.stderr.write(`kwb: closing a drive: ${(e as Error).message}\n`); }
       }
+      try { machine.media.closeAll(); } catch (e) { process.stderr.write(`kwb: closing a disk put in with config: ${(e as Error).message}\n`); }
       process.exit(status);
     })();
   }

@@ -15,6 +15,10 @@ import { attachHtif } from './machine/htif';
 import { hartPc, readRegister, writeRegister } from './machine/registers';
 import { readMemory, writeMemory } from './machine/debug-memory';
 import { Watchpoints } from './machine/watchpoints';
+import { MediaBay, type MediumOpener } from './machine/media';
+import { EmptyDrive } from './devices/empty-drive';
+import type { VirtioBlk } from './devices/virtio-blk';
+import { VirtioMmio } from './devices/virtio-mmio';
 import { fingerprint } from './checkpoint/checksum';
 import { loadMachine as loadMachineState, saveMachine as saveMachineState, type CheckpointParts, type MachineIdentity } from './checkpoint/machine-checkpoint';
 import type { StateReader } from './checkpoint/state';
@@ -54,6 +58,9 @@ export interface MachineOptions {
   /** 'none' (default): the kernel starts in M-mode at its entry. Bytes: firmware at 0x8000_0000, kernel at 0x8020_0000. */
   firmware?: 'none' | Uint8Array;
   drives?: BlockBackend[];
+  /** Opens a disk for media change (`config DEV=FILE`) on slots whose drive is an EmptyDrive;
+   *  without it media change is not available (emulator/machine/media.ts). */
+  openMedium?: MediumOpener;
   /** Kernel command line (the FDT's /chosen/bootargs). */
   append?: string;
   /**
@@ -100,6 +107,8 @@ export class Machine implements Target {
   readonly bus: Bus;
   readonly harts: Hart[] = [];
   readonly board: VirtBoard;
+  /** Media change on the slots declared empty at start (`config`/`remove`). */
+  readonly media: MediaBay;
   readonly image: KernelImage | undefined;
   /** Where the initrd is in RAM (see MachineOptions.initrd). */
   readonly initrdAt: { start: number; end: number } | undefined;
@@ -198,6 +207,10 @@ export class Machine implements Target {
     for (const d of this.board.devices) this.bus.addDevice(d.base, d.device);
     this.bus.setRom(0x1000, this.board.bootRom);
     this.timed = this.board.timed;
+    this.media = new MediaBay(this.board.devices.flatMap((d) => {
+      const t = d.device;
+      return t instanceof VirtioMmio && opts.drives?.[t.slot] instanceof EmptyDrive ? [{ slot: t.slot, transport: t, blk: t.attached as VirtioBlk }] : [];
+    }), opts.openMedium);
 
     const tohost = this.image?.symbols.get('tohost');
     if (tohost !== undefined) {
@@ -748,6 +761,9 @@ export class Machine implements Target {
   private checkpointable(what: string): void {
     if (this.runState === 'running') throw new TargetError(`pause the machine before a checkpoint ${what}`, 'busy');
     if (what === 'save' && this.runState === 'exited') throw new TargetError('the machine has powered off: nothing to save', 'state');
+    // a disk put in while running is not among the drives a checkpoint records
+    const dev = this.media.occupied();
+    if (dev) throw new TargetError(`${dev} holds a disk put in while running (config); checkpoints cover the drives given at start: \`remove ${dev}\` first`, 'state');
   }
 
   private checkpointParts(): CheckpointParts {

@@ -1,7 +1,7 @@
 // MachineControl for the in-process Machine (emulator/machine.ts), built only from what the
 // Machine exposes publicly: reset() for reboot, mtime() for virtual time, the board's device
 // table for the memory map, powerOff() for halt, and sendBreak() + sendInput() for the guest's
-// SysRq.
+// SysRq, machine.media for media change.
 import type { Machine } from '../emulator/machine';
 import type { MachineControl, MemoryRegion } from './machine-control';
 
@@ -25,6 +25,11 @@ export function machineControl(machine: Machine, version = 'Kernel Workbench'): 
     },
     async virtualTime() {
       return { mtime: BigInt(machine.mtime()), frequencyHz: TIMEBASE_HZ };
+    },
+    media: {
+      config: async (dev, spec) => machine.media.config(dev, spec),
+      remove: async (dev, force) => machine.media.remove(dev, force),
+      unavailable: machine.media.unavailable,
     },
     memoryRegions(): MemoryRegion[] {
       const regions: MemoryRegion[] = [{ base: 0x1000n, size: BigInt(machine.board.bootRom.length), kind: 'rom', name: 'boot ROM' }];

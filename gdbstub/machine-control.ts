@@ -32,6 +32,17 @@ export interface MachineControl {
   log?(text: string): void;
   /** Checkpoint files of this machine, by name, in one folder (`list`, `save`, `load`). */
   checkpoints?: CheckpointControl;
+  /** Media change on virtio-blk slots declared empty at start (`config`, `remove`). */
+  media?: MediaControl;
+}
+
+export interface MediaControl {
+  /** Puts the disk SPEC (FILE, FILE,cow=COW) into the empty slot DEV; returns one line. */
+  config(dev: string, spec: string): Promise<string>;
+  /** Takes the disk out of DEV (refused while the guest uses it, unless forced); returns one line. */
+  remove(dev: string, force: boolean): Promise<string>;
+  /** Why media change is missing, when it is (one line). */
+  readonly unavailable?: string;
 }
 
 export interface CheckpointControl {

@@ -30,6 +30,7 @@ import { SifiveTest, SIFIVE_TEST_SIZE } from '../devices/sifive-test';
 import { Uart16550, UART_SIZE } from '../devices/uart16550';
 import { VirtioBlk } from '../devices/virtio-blk';
 import { VirtioMmio, VIRTIO_MMIO_SIZE } from '../devices/virtio-mmio';
+import { EmptyDrive } from '../devices/empty-drive';
 import { buildBootRom } from './boot-rom';
 import { FdtBuilder, cells64 } from './fdt';
 import type { DescribedDevice, FdtContext, Placement } from './fdt-node';
@@ -130,7 +131,8 @@ export const VIRT_TABLE: readonly BoardRow[] = [
     fdtRank: 4 + (VIRTIO_SLOTS - 1 - n), // the highest slot first
     create: (c, at) => {
       const drive = c.opts.drives?.[n];
-      const blk = drive ? new VirtioBlk(drive, c.env.dma, `kwb-disk${n}`) : null;
+      // an EmptyDrive is a virtio-blk device without a disk (capacity 0, media change)
+      const blk = drive ? new VirtioBlk(drive instanceof EmptyDrive ? null : drive, c.env.dma, `kwb-disk${n}`) : null;
       return new VirtioMmio(n, blk, c.irq, at.irq!, c.env.dma);
     },
   })),

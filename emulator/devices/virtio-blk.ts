@@ -8,6 +8,12 @@
 // topology 24 (not offered), writeback 32, max_discard_sectors 36, max_discard_seg 40,
 // discard_sector_alignment 44, max_write_zeroes_sectors 48, max_write_zeroes_seg 52,
 // write_zeroes_may_unmap 56 (Virtio 1.1+ §5.2.4).
+//
+// Media change: a slot declared empty (no backend) offers the base features only (no RO,
+// DISCARD or WRITE_ZEROES: they are negotiated once, before any disk is put in) and capacity 0;
+// insert() and eject() swap the medium and set the capacity, and the transport then raises the
+// configuration-change interrupt (emulator/machine/media.ts). Requests without a medium fail
+// with IOERR, so an empty slot is safe whatever the guest does.
 import type { BlockBackend, DmaPort } from '../bus/device';
 import { gather, scatter, writableLength, type SplitVirtqueue } from './virtqueue';
 import { VIRTIO_F_VERSION_1, VIRTIO_RING_F_INDIRECT_DESC, type VirtioDevice } from './virtio-mmio';
@@ -52,17 +58,20 @@ export class VirtioBlk implements VirtioDevice {
   private readonly featureWords: [number, number];
   /** What the backend last failed with (for the debugger and tests); the guest saw IOERR. */
   lastHostError: string | undefined;
+  private medium: BlockBackend | null;
+  /** The guest made a data request (read, write, flush, discard) since the medium was put in. */
+  private touched = false;
 
-  constructor(private readonly backend: BlockBackend, private readonly dma: DmaPort, private readonly id: string) {
-    const canDiscard = !backend.readOnly && !!backend.discard;
-    const canZero = !backend.readOnly && !!backend.writeZeroes;
-    const low = (1 << BLK_F_SEG_MAX) | (1 << BLK_F_BLK_SIZE) | (1 << BLK_F_FLUSH) | (1 << VIRTIO_RING_F_INDIRECT_DESC) | (backend.readOnly ? 1 << BLK_F_RO : 0)
+  /** `backend` null: an empty slot (media change puts a disk in later). */
+  constructor(backend: BlockBackend | null, private readonly dma: DmaPort, private readonly id: string) {
+    this.medium = backend;
+    const canDiscard = !!backend && !backend.readOnly && !!backend.discard;
+    const canZero = !!backend && !backend.readOnly && !!backend.writeZeroes;
+    const low = (1 << BLK_F_SEG_MAX) | (1 << BLK_F_BLK_SIZE) | (1 << BLK_F_FLUSH) | (1 << VIRTIO_RING_F_INDIRECT_DESC) | (backend?.readOnly ? 1 << BLK_F_RO : 0)
       | (canDiscard ? 1 << BLK_F_DISCARD : 0) | (canZero ? 1 << BLK_F_WRITE_ZEROES : 0);
     this.featureWords = [low >>> 0, 1 << (VIRTIO_F_VERSION_1 - 32)];
     const v = new DataView(this.config.buffer);
-    const sectors = Math.floor(backend.byteLength / SECTOR);
-    v.setUint32(0, sectors >>> 0, true);
-    v.setUint32(4, Math.floor(sectors / 0x1_0000_0000), true);
+    this.setCapacity();
     v.setUint32(12, SEG_MAX, true);
     v.setUint32(20, SECTOR, true);
     if (canDiscard) {
@@ -78,7 +87,42 @@ export class VirtioBlk implements VirtioDevice {
   }
 
   get capacitySectors(): number {
-    return Math.floor(this.backend.byteLength / SECTOR);
+    return this.medium ? Math.floor(this.medium.byteLength / SECTOR) : 0;
+  }
+
+  /** Whether a disk is in the slot. */
+  get hasMedium(): boolean {
+    return this.medium !== null;
+  }
+
+  /** In use: the guest read, wrote, flushed or discarded since the medium was put in (see media.ts). */
+  get inUse(): boolean {
+    return this.medium !== null && this.touched;
+  }
+
+  /** Puts a disk into an empty slot; the caller tells the driver (the transport's configChanged). */
+  insert(backend: BlockBackend): void {
+    if (this.medium) throw new Error('the slot already holds a disk');
+    this.medium = backend;
+    this.touched = false;
+    this.lastHostError = undefined;
+    this.setCapacity();
+  }
+
+  /** Takes the disk out (capacity 0; later requests fail with IOERR); returns it. */
+  eject(): BlockBackend | null {
+    const old = this.medium;
+    this.medium = null;
+    this.touched = false;
+    this.setCapacity();
+    return old;
+  }
+
+  private setCapacity(): void {
+    const v = new DataView(this.config.buffer);
+    const sectors = this.capacitySectors;
+    v.setUint32(0, sectors >>> 0, true);
+    v.setUint32(4, Math.floor(sectors / 0x1_0000_0000), true);
   }
 
   features(sel: number): number {
@@ -106,20 +150,24 @@ export class VirtioBlk implements VirtioDevice {
         const sector = hdr.getUint32(8, true) + hdr.getUint32(12, true) * 0x1_0000_0000;
         const data = out.subarray(16);
         const dataRoom = room - 1;
-        if (type === BLK_T_IN) {
+        const backend = this.medium;
+        if (backend && type !== BLK_T_GET_ID) this.touched = true;
+        if (!backend && type !== BLK_T_GET_ID) {
+          status = type === BLK_T_IN || type === BLK_T_OUT || type === BLK_T_FLUSH || type === BLK_T_DISCARD || type === BLK_T_WRITE_ZEROES ? BLK_S_IOERR : BLK_S_UNSUPP;
+        } else if (type === BLK_T_IN) {
           if (dataRoom % SECTOR === 0 && this.inRange(sector, dataRoom) && dataRoom <= MAX_REQUEST) {
             const buf = new Uint8Array(dataRoom);
-            if (this.host(() => this.backend.read(sector * SECTOR, buf))) {
+            if (this.host(() => backend!.read(sector * SECTOR, buf))) {
               scatter(this.dma, chain, 0, buf);
               status = BLK_S_OK;
             }
           }
         } else if (type === BLK_T_OUT) {
-          if (!this.backend.readOnly && data.length % SECTOR === 0 && this.inRange(sector, data.length)) {
-            if (this.host(() => this.backend.write(sector * SECTOR, data))) status = BLK_S_OK;
+          if (!backend!.readOnly && data.length % SECTOR === 0 && this.inRange(sector, data.length)) {
+            if (this.host(() => backend!.write(sector * SECTOR, data))) status = BLK_S_OK;
           }
         } else if (type === BLK_T_FLUSH) {
-          if (this.host(() => this.backend.flush())) status = BLK_S_OK;
+          if (this.host(() => backend!.flush())) status = BLK_S_OK;
         } else if (type === BLK_T_DISCARD || type === BLK_T_WRITE_ZEROES) {
           status = this.discardOrZero(type, data);
         } else if (type === BLK_T_GET_ID) {
@@ -158,11 +206,13 @@ export class VirtioBlk implements VirtioDevice {
       if (count > MAX_DISCARD_SECTORS || !this.inRange(sector, count * SECTOR)) return BLK_S_IOERR;
       segs.push({ offset: sector * SECTOR, length: count * SECTOR, unmap: (flags & WZ_FLAG_UNMAP) !== 0 });
     }
+    const backend = this.medium!;
+    if (discard ? !backend.discard : !backend.writeZeroes) return BLK_S_UNSUPP;
     const ok = this.host(() => {
       for (const s of segs) {
         if (s.length === 0) continue;
-        if (discard) this.backend.discard!(s.offset, s.length);
-        else this.backend.writeZeroes!(s.offset, s.length, s.unmap);
+        if (discard) backend.discard!(s.offset, s.length);
+        else backend.writeZeroes!(s.offset, s.length, s.unmap);
       }
     });
     return ok ? BLK_S_OK : BLK_S_IOERR;
@@ -180,6 +230,6 @@ export class VirtioBlk implements VirtioDevice {
   }
 
   private inRange(sector: number, bytes: number): boolean {
-    return sector * SECTOR + bytes <= this.backend.byteLength;
+    return this.medium !== null && sector * SECTOR + bytes <= this.medium.byteLength;
   }
 }

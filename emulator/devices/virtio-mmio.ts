@@ -59,6 +59,9 @@ export class VirtioMmio implements DescribedDevice {
   private readonly driverFeatures = [0, 0];
   private queueSel = 0;
   private interruptStatus = 0;
+  /** ConfigGeneration (§4.2.2): changes with every configuration change (media change). Not in
+   *  checkpoints: a driver only compares two reads around one config read. */
+  private generation = 0;
   private readonly queues: SplitVirtqueue[];
 
   constructor(readonly slot: number, private readonly device: VirtioDevice | null, private readonly irq: IrqLine, private readonly irqNumber: number, dma: DmaPort) {
@@ -102,7 +105,7 @@ export class VirtioMmio implements DescribedDevice {
       case Reg.QueueDriverHigh: return q ? Math.floor(q.availAddr / TWO32) : 0;
       case Reg.QueueDeviceLow: return q ? q.usedAddr >>> 0 : 0;
       case Reg.QueueDeviceHigh: return q ? Math.floor(q.usedAddr / TWO32) : 0;
-      case Reg.ConfigGeneration: return 0;
+      case Reg.ConfigGeneration: return this.generation;
       default: return 0;
     }
   }
@@ -143,6 +146,25 @@ export class VirtioMmio implements DescribedDevice {
     fdt.reg2(at);
     fdt.str('compatible', 'virtio,mmio');
     fdt.endNode();
+  }
+
+  /** The device behind this transport (null: no device, ID 0). */
+  get attached(): VirtioDevice | null {
+    return this.device;
+  }
+
+  /**
+   * The device's configuration changed (a disk put in or taken out): a new ConfigGeneration and,
+   * once the driver has set DRIVER_OK, the "Configuration Change Notification" interrupt
+   * (InterruptStatus bit 1, §4.2.2; §2.4.2: not before DRIVER_OK). Returns whether the driver
+   * was notified.
+   */
+  configChanged(): boolean {
+    this.generation = (this.generation + 1) >>> 0;
+    if (!(this.status & STATUS_DRIVER_OK)) return false;
+    this.interruptStatus |= 2;
+    this.update();
+    return true;
   }
 
   /** Status byte as the driver last left it (tests, debugger). */

@@ -1,9 +1,11 @@
 // The management console's commands (issue 16; UML mconsole's set), in the same table as gdb's
 // `monitor` commands so every door (the control socket, gdb's monitor, the debug adapter) runs
-// them: version, cad, log TEXT, list, save NAME, load NAME, config DEV=FILE, remove DEV. What
+// them: version, cad, log TEXT, list, save NAME, load NAME, config DEV=FILE, remove DEV [force]. What
 // they need from the machine is optional in MachineControl; without it they answer why not.
 import { sysrqToGuest } from './kernel-commands';
-import { MonitorError, type MonitorCommand } from './types';
+import { MediaError } from '../../emulator/machine/media';
+import type { MediaControl } from '../machine-control';
+import { MonitorError, type MonitorCommand, type MonitorContext } from './types';
 
 /** Checkpoint names: a plain file name, no folders, no leading dot, at most 64 characters. */
 export const CHECKPOINT_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$/;
@@ -84,24 +86,34 @@ export const load: MonitorCommand = {
   },
 };
 
-// Media change (a disk file into an empty virtio slot, or out of one) needs the virtio-blk
-// device to change its capacity and tell the driver; that is not built yet.
+// Media change: a disk file into a virtio slot declared empty at start, or out of it
+// (emulator/machine/media.ts has the rules, "in use" among them).
+async function mediaChange(ctx: MonitorContext, op: (m: MediaControl) => Promise<string>): Promise<string> {
+  const m = ctx.control.media;
+  if (!m || m.unavailable) throw new MonitorError(`media change is not available ${m?.unavailable ?? 'on this target'}`);
+  try { return `${await op(m)}\n`; } catch (e) {
+    if (e instanceof MediaError) throw new MonitorError(e.message);
+    throw e;
+  }
+}
+
 export const config: MonitorCommand = {
-  name: 'config', usage: 'config DEV=FILE', summary: 'put a disk file into a virtio slot (not available yet)',
+  name: 'config', usage: 'config DEV=FILE', summary: 'put a disk file (FILE or FILE,cow=COW) into a virtio slot declared empty (--drive empty)',
   available: () => true,
-  async run(args) {
+  async run(args, ctx) {
     const m = args.length === 1 ? /^([A-Za-z][\w-]*)=(.+)$/.exec(args[0]) : null;
     if (!m) throw new MonitorError('usage: config DEV=FILE (e.g. config vdb=/tmp/data.img)');
-    throw new MonitorError(`media change is not available yet (${m[1]} keeps what it has)`);
+    return mediaChange(ctx, (media) => media.config(m[1], m[2]));
   },
 };
 
 export const remove: MonitorCommand = {
-  name: 'remove', usage: 'remove DEV', summary: 'take the disk out of a virtio slot (not available yet)',
+  name: 'remove', usage: 'remove DEV [force]', summary: 'take the disk out of a virtio slot (refused while the guest uses it, unless force)',
   available: () => true,
-  async run(args) {
-    if (args.length !== 1 || !/^[A-Za-z][\w-]*$/.test(args[0])) throw new MonitorError('usage: remove DEV (e.g. remove vdb)');
-    throw new MonitorError(`media change is not available yet (${args[0]} stays)`);
+  async run(args, ctx) {
+    const force = args.length === 2 && (args[1] === 'force' || args[1] === '--force');
+    if (!(args.length === 1 || force) || !/^[A-Za-z][\w-]*$/.test(args[0])) throw new MonitorError('usage: remove DEV [force] (e.g. remove vdb)');
+    return mediaChange(ctx, (media) => media.remove(args[0], force));
   },
 };
 

@@ -12,6 +12,11 @@
  *
  * The disk is offered to user programs as the device "disk": read and write at
  * any offset; whole sectors move underneath.
+ *
+ * Media change: a slot may hold no disk (capacity 0) and get one later, or lose
+ * it. The device then raises the configuration-change interrupt (interrupt
+ * status bit 1, spec 4.2.2) and the driver reads the capacity again (between two
+ * equal reads of ConfigGeneration, spec 4.2.2.1), as Linux's driver does.
  */
 #include "kernel.h"
 
@@ -37,7 +42,10 @@
 #define VIO_DRIVER_HIGH  0x094
 #define VIO_DEVICE_LOW   0x0a0   /* the "used" ring */
 #define VIO_DEVICE_HIGH  0x0a4
+#define VIO_CONFIG_GEN   0x0fc   /* changes whenever the configuration does */
 #define VIO_CONFIG       0x100   /* block device: u64 capacity in sectors */
+#define IRQ_USED_BUFFER  1       /* interrupt status: requests completed */
+#define IRQ_CONFIG       2       /* interrupt status: configuration changed */
 
 #define STATUS_ACKNOWLEDGE 1
 #define STATUS_DRIVER      2
@@ -81,6 +89,7 @@ struct blk_request_header {
 int disk_present;
 u64 disk_sectors;
 static u64 base;                 /* MMIO base of the slot we found */
+static int disk_slot;
 static struct vq_desc *desc;
 static struct vq_avail *avail;
 static struct vq_used *used;
@@ -108,6 +117,7 @@ static int find_device(void)
                         "(QEMU: -global virtio-mmio.force-legacy=false)\n", slot, reg_read(VIO_VERSION));
                 return -1;
             }
+            disk_slot = slot;
             return slot;
         }
     }
@@ -196,11 +206,37 @@ int disk_rw(u64 sector, void *buf, int write)
     return status == 0 ? 0 : -E_IO;
 }
 
+/* The capacity as one configuration generation has it (the two halves of the u64 agree). */
+static u64 read_capacity(void)
+{
+    u32 gen;
+    u64 sectors;
+    do {
+        gen = reg_read(VIO_CONFIG_GEN);
+        sectors = *(volatile u64 *)(base + VIO_CONFIG);
+    } while (gen != reg_read(VIO_CONFIG_GEN));
+    return sectors;
+}
+
+/* A disk was put in or taken out: later requests see the new size (0: none). */
+static void capacity_changed(void)
+{
+    u64 sectors = read_capacity();
+    if (sectors == disk_sectors)
+        return;
+    disk_sectors = sectors;
+    kprintf("virtio-blk: vd%c capacity %lu sectors%s\n", 'a' + disk_slot, sectors,
+            sectors ? "" : " (no disk)");
+}
+
 void virtio_blk_interrupt(void)
 {
     if (!disk_present)
         return;
-    reg_write(VIO_IRQ_ACK, reg_read(VIO_IRQ_STATUS) & 3);
+    u32 status = reg_read(VIO_IRQ_STATUS);
+    reg_write(VIO_IRQ_ACK, status & (IRQ_USED_BUFFER | IRQ_CONFIG));
+    if (status & IRQ_CONFIG)
+        capacity_changed();
     spin_lock(&vq_lock);
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     while (used_seen != used->idx) {

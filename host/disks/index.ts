@@ -5,4 +5,4 @@ export { CowFileError, type CowHeader } from './cow-format';
 export { BackingChangedError } from './backing';
 export { mergeCow, type MergeResult } from './merge';
 export { readCowInfo, formatCowInfo } from './info';
-export { parseDriveSpec, driveSpecOfEntry, openDrive, DriveError, type DriveSpec, type OpenedDrive } from './open-drive';
+export { parseDriveSpec, driveSpecOfEntry, openDrive, openMedium, DriveError, type DriveSpec, type OpenedDrive } from './open-drive';

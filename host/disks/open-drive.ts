@@ -3,16 +3,22 @@
 //                        are lost at exit), or in place when writes are allowed
 //   FILE,cow=COW         changes kept in the copy-on-write file COW (made when missing)
 //   cow=COW              the same, over the backing file COW's header names
+//   empty                a virtio-blk slot without a disk (capacity 0): a disk is put in and
+//                        taken out while the machine runs (console `config`/`remove`)
 // QEMU's `file=FILE,format=raw,if=virtio` spelling is accepted too.
 import { statSync } from 'node:fs';
 import type { BlockBackend } from '../../emulator/bus/device';
 import { CowBlockBackend } from '../../emulator/devices/block-backend';
+import { EmptyDrive } from '../../emulator/devices/empty-drive';
+import type { MediumOpener } from '../../emulator/machine/media';
 import { CowFileDisk } from './cow-file';
 import { RawFileDisk } from './raw-file';
 
 export interface DriveSpec {
   file?: string;
   cow?: string;
+  /** `empty`: a slot for media change (no file). */
+  empty?: boolean;
 }
 
 /** A drive that cannot be opened; the message names the file and the problem. */
@@ -24,6 +30,7 @@ const IGNORED_KEYS = new Set(['format', 'if', 'media', 'id', 'cache']);
 
 export function parseDriveSpec(text: string): DriveSpec {
   if (text === '') throw new DriveError('empty drive (give FILE, FILE,cow=COW or cow=COW)');
+  if (text === 'empty') return { empty: true }; // a file named empty: ./empty
   const parts = text.split(',');
   const spec: DriveSpec = {};
   parts.forEach((p, i) => {
@@ -53,6 +60,7 @@ export function parseDriveSpec(text: string): DriveSpec {
  * cow= part, then FILE,cow=COW or cow=COW as above.
  */
 export function driveSpecOfEntry(text: string): DriveSpec {
+  if (text === 'empty') return { empty: true };
   return /(^|,)cow=/.test(text) ? parseDriveSpec(text) : { file: text };
 }
 
@@ -69,6 +77,7 @@ export interface OpenedDrive {
  * which must leave its backing file alone).
  */
 export function openDrive(spec: DriveSpec, write: boolean): OpenedDrive {
+  if (spec.empty) return { backend: new EmptyDrive(), flush: () => {}, close: () => {} };
   if (spec.cow !== undefined) {
     if (write) throw new DriveError(`drive '${spec.file ?? ''},cow=${spec.cow}': a copy-on-write file and writing in place (--drive-write) exclude each other`);
     if (spec.file !== undefined) checkImage(spec.file);
@@ -90,3 +99,14 @@ function checkImage(file: string): void {
   if (!st.isFile()) throw new DriveError(`drive '${file}': not a regular file`);
   if (st.size % 512 !== 0) throw new DriveError(`drive '${file}': size ${st.size} is not a multiple of 512 bytes`);
 }
+
+/**
+ * The Machine's opener for media change (`config DEV=SPEC`): SPEC is a drive as above (FILE,
+ * FILE,cow=COW, cow=COW), never written in place (a FILE gets the in-memory overlay).
+ */
+export const openMedium: MediumOpener = (text) => {
+  const spec = parseDriveSpec(text);
+  if (spec.empty) throw new DriveError('give a disk file, not empty');
+  const d = openDrive(spec, false);
+  return { backend: d.backend, close: () => d.close() };
+};

@@ -93,9 +93,9 @@ describe('cli: gdb-multiarch `monitor` runs the management console (kwb --gdb, t
     assert.match(await mon('load ../g1'), /^load: checkpoint name "\.\.\/g1" is not a plain name/);
   });
 
-  it('config and remove are not available yet', async () => {
-    assert.equal(await mon('config vdb=/tmp/x.img'), 'config: media change is not available yet (vdb keeps what it has)\n');
-    assert.equal(await mon('remove vdb'), 'remove: media change is not available yet (vdb stays)\n');
+  it('config and remove without a slot declared empty are refused', async () => {
+    assert.equal(await mon('config vdb=/tmp/x.img'), 'config: vdb is not a slot declared empty at start (--drive empty); there is none\n');
+    assert.equal(await mon('remove vdb'), 'remove: vdb is not a slot declared empty at start (--drive empty); there is none\n');
   });
 
   it('go from the socket while gdb is stopped is monitor go (free-running); stop from gdb ends it', async () => {

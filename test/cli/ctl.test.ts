@@ -158,11 +158,11 @@ describe('cli: kwb ctl drives the management console (teaching kernel)', functio
     assert.match(await ok('info'), /^state: running$/m, 'a refused load leaves the machine running');
   });
 
-  it('config and remove: media change is not available yet (status 1, the reason on stderr)', async () => {
+  it('config and remove without a slot declared empty: refused (status 1, the reason on stderr)', async () => {
     const c = await ctl('config', 'vdb=/tmp/x.img');
-    assert.deepEqual([c.status, c.out, c.err], [1, '', 'config: media change is not available yet (vdb keeps what it has)\n']);
+    assert.deepEqual([c.status, c.out, c.err], [1, '', 'config: vdb is not a slot declared empty at start (--drive empty); there is none\n']);
     const r = await ctl('remove', 'vdb');
-    assert.deepEqual([r.status, r.err], [1, 'remove: media change is not available yet (vdb stays)\n']);
+    assert.deepEqual([r.status, r.err], [1, 'remove: vdb is not a slot declared empty at start (--drive empty); there is none\n']);
   });
 
   it('two clients at once are both served', async () => {

@@ -1,7 +1,7 @@
 // The control socket over a scripted target: the line protocol (one JSON reply per line, in
 // order), mode 0600, several clients at once, garbage and huge lines refused without touching
 // the machine, stale and foreign paths, and the console commands' answers through it (sysrq to
-// the guest, log, checkpoints by name, media change not available yet).
+// the guest, log, checkpoints by name, media change unavailable without MachineControl.media).
 import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync, statSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -185,9 +185,9 @@ describe('host/console: the control socket', () => {
     assert.deepEqual(calls, [`save ${join(dir, 'cps2', 's1.kwbcp')}`, `load ${join(dir, 'cps2', 's1.kwbcp')}`]);
   });
 
-  it('config and remove check their arguments and say media change is not available yet', async () => {
-    assert.deepEqual(await consoleRequest(path, 'config vdb=/tmp/x.img'), { ok: false, text: 'config: media change is not available yet (vdb keeps what it has)\n' });
-    assert.deepEqual(await consoleRequest(path, 'remove vdb'), { ok: false, text: 'remove: media change is not available yet (vdb stays)\n' });
+  it('config and remove check their arguments and say why media change is not available on a target without it', async () => {
+    assert.deepEqual(await consoleRequest(path, 'config vdb=/tmp/x.img'), { ok: false, text: 'config: media change is not available on this target\n' });
+    assert.deepEqual(await consoleRequest(path, 'remove vdb'), { ok: false, text: 'remove: media change is not available on this target\n' });
     assert.match((await consoleRequest(path, 'config vdb')).text, /usage: config DEV=FILE/);
     assert.match((await consoleRequest(path, 'remove')).text, /usage: remove DEV/);
   });
