@@ -215,6 +215,9 @@ async function instructions(ctx: ConsoleContext, addr: bigint, count: number, ne
       ctx.state.nextAddress = a;
       throw new ConsoleError(out.join('') + `   ${label(ctx, a)}\tCannot access memory at address ${hex(a)}`);
     }
+    // gdb's x/i decodes each instruction afresh: no `# addr <sym>` from an auipc before it
+    // (its disassemble command keeps them, as objdump does)
+    d.reset();
     const ins = instructionText(ctx, d, bytes, a);
     out.push(`${a === pc ? '=> ' : '   '}${label(ctx, a)}\t${ins.text}\n`);
     ctx.state.lastAddress = a;
