@@ -58,8 +58,8 @@ export interface MachineOptions {
   /** 'none' (default): the kernel starts in M-mode at its entry. Bytes: firmware at 0x8000_0000, kernel at 0x8020_0000. */
   firmware?: 'none' | Uint8Array;
   drives?: BlockBackend[];
-  /** Opens a disk for media change (`config DEV=FILE`) on slots whose drive is an EmptyDrive;
-   *  without it media change is not available (emulator/machine/media.ts). */
+  /** Opens a disk for media change (`config DEV=FILE`) on slots whose drive is an EmptyDrive
+   *  without an opener of its own; with neither, media change is not available (machine/media.ts). */
   openMedium?: MediumOpener;
   /** Kernel command line (the FDT's /chosen/bootargs). */
   append?: string;
@@ -209,7 +209,8 @@ export class Machine implements Target {
     this.timed = this.board.timed;
     this.media = new MediaBay(this.board.devices.flatMap((d) => {
       const t = d.device;
-      return t instanceof VirtioMmio && opts.drives?.[t.slot] instanceof EmptyDrive ? [{ slot: t.slot, transport: t, blk: t.attached as VirtioBlk }] : [];
+      const drive = t instanceof VirtioMmio ? opts.drives?.[t.slot] : undefined;
+      return t instanceof VirtioMmio && drive instanceof EmptyDrive ? [{ slot: t.slot, transport: t, blk: t.attached as VirtioBlk, opener: drive.opener }] : [];
     }), opts.openMedium);
 
     const tohost = this.image?.symbols.get('tohost');

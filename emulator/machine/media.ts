@@ -12,7 +12,8 @@
 // file system, cached sectors), so any request counts until the next media change. Requests
 // are processed at once when the driver notifies, so none are ever half done.
 //
-// The host side opens and closes the files: the Machine gets a MediumOpener (no Node APIs here).
+// The host side opens and closes the files: a MediumOpener (no Node APIs here), given with the
+// EmptyDrive (host/disks openDrive does) or as the Machine's openMedium option.
 import type { BlockBackend } from '../bus/device';
 import type { VirtioBlk } from '../devices/virtio-blk';
 import type { VirtioMmio } from '../devices/virtio-mmio';
@@ -33,6 +34,7 @@ export class MediaError extends Error {
 
 interface Slot {
   dev: string;
+  opener?: MediumOpener;
   blk: VirtioBlk;
   transport: VirtioMmio;
   spec?: string;
@@ -52,13 +54,14 @@ export const devName = (slot: number): string => `vd${String.fromCharCode(97 + s
 export class MediaBay {
   private readonly slots: Slot[];
 
-  constructor(transports: readonly { slot: number; transport: VirtioMmio; blk: VirtioBlk }[], private readonly opener?: MediumOpener) {
-    this.slots = transports.map((t) => ({ dev: devName(t.slot), blk: t.blk, transport: t.transport }));
+  /** Each slot's opener: its own (the EmptyDrive's), else `opener`. */
+  constructor(transports: readonly { slot: number; transport: VirtioMmio; blk: VirtioBlk; opener?: MediumOpener }[], opener?: MediumOpener) {
+    this.slots = transports.map((t) => ({ dev: devName(t.slot), blk: t.blk, transport: t.transport, opener: t.opener ?? opener }));
   }
 
   /** Why media change cannot work here, or undefined when it can. */
   get unavailable(): string | undefined {
-    return this.opener ? undefined : 'on this machine (no host to open disk files)';
+    return this.slots.some((s) => s.opener) ? undefined : 'on this machine (no host to open disk files)';
   }
 
   list(): MediaSlotInfo[] {
@@ -73,11 +76,11 @@ export class MediaBay {
   /** Puts the disk `spec` into the empty slot `dev`; returns one line saying what happened. */
   config(dev: string, spec: string): string {
     const s = this.slot(dev);
-    if (!this.opener) throw new MediaError(`media change is not available ${this.unavailable}`);
+    if (!s.opener) throw new MediaError(`media change is not available on this machine (no host to open disk files for ${dev})`);
     if (s.blk.hasMedium) throw new MediaError(`${dev} already holds ${s.spec}: \`remove ${dev}\` first`);
     if (spec === '') throw new MediaError(`config ${dev}=: no file`);
     let opened: OpenedMedium;
-    try { opened = this.opener(spec); } catch (e) { throw new MediaError(`${dev}: ${(e as Error).message}`); }
+    try { opened = s.opener(spec); } catch (e) { throw new MediaError(`${dev}: ${(e as Error).message}`); }
     if (opened.backend.byteLength % 512 !== 0 || opened.backend.byteLength === 0) {
       opened.close();
       throw new MediaError(`${dev}: ${spec} is ${opened.backend.byteLength} bytes; a disk is a whole, non-zero number of 512-byte sectors`);

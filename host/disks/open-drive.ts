@@ -10,7 +10,7 @@ import { statSync } from 'node:fs';
 import type { BlockBackend } from '../../emulator/bus/device';
 import { CowBlockBackend } from '../../emulator/devices/block-backend';
 import { EmptyDrive } from '../../emulator/devices/empty-drive';
-import type { MediumOpener } from '../../emulator/machine/media';
+import type { OpenedMedium } from '../../emulator/machine/media';
 import { CowFileDisk } from './cow-file';
 import { RawFileDisk } from './raw-file';
 
@@ -77,7 +77,7 @@ export interface OpenedDrive {
  * which must leave its backing file alone).
  */
 export function openDrive(spec: DriveSpec, write: boolean): OpenedDrive {
-  if (spec.empty) return { backend: new EmptyDrive(), flush: () => {}, close: () => {} };
+  if (spec.empty) return { backend: new EmptyDrive(openMedium), flush: () => {}, close: () => {} };
   if (spec.cow !== undefined) {
     if (write) throw new DriveError(`drive '${spec.file ?? ''},cow=${spec.cow}': a copy-on-write file and writing in place (--drive-write) exclude each other`);
     if (spec.file !== undefined) checkImage(spec.file);
@@ -104,9 +104,9 @@ function checkImage(file: string): void {
  * The Machine's opener for media change (`config DEV=SPEC`): SPEC is a drive as above (FILE,
  * FILE,cow=COW, cow=COW), never written in place (a FILE gets the in-memory overlay).
  */
-export const openMedium: MediumOpener = (text) => {
+export function openMedium(text: string): OpenedMedium {
   const spec = parseDriveSpec(text);
   if (spec.empty) throw new DriveError('give a disk file, not empty');
   const d = openDrive(spec, false);
   return { backend: d.backend, close: () => d.close() };
-};
+}
