@@ -53,15 +53,18 @@ export const devName = (slot: number): string => `vd${String.fromCharCode(97 + s
 
 export class MediaBay {
   private readonly slots: Slot[];
+  private readonly hostOpener: boolean;
 
   /** Each slot's opener: its own (the EmptyDrive's), else `opener`. */
   constructor(transports: readonly { slot: number; transport: VirtioMmio; blk: VirtioBlk; opener?: MediumOpener }[], opener?: MediumOpener) {
     this.slots = transports.map((t) => ({ dev: devName(t.slot), blk: t.blk, transport: t.transport, opener: t.opener ?? opener }));
+    this.hostOpener = opener !== undefined;
   }
 
   /** Why media change cannot work here, or undefined when it can. */
   get unavailable(): string | undefined {
-    return this.slots.some((s) => s.opener) ? undefined : 'on this machine (no host to open disk files)';
+    // a host that opens files but declared no empty slot: config/remove say which slots take part
+    return this.hostOpener || this.slots.some((s) => s.opener) ? undefined : 'on this machine (no host to open disk files)';
   }
 
   list(): MediaSlotInfo[] {
