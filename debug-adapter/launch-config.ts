@@ -218,6 +218,7 @@ function cwdOf(raw: Raw): string {
 function driveEntry(r: Reader, field: string, text: string): string {
   let spec;
   try { spec = driveSpecOfEntry(text); } catch (e) { throw new ConfigError(field, (e as Error).message); }
+  if (spec.empty) return 'empty'; // a slot for media change (console config/remove)
   if (spec.cow === undefined) return r.file(field, 'the disk image', text)!;
   const file = spec.file === undefined ? undefined : r.file(field, 'the disk image', spec.file)!;
   return `${file === undefined ? '' : `${file},`}cow=${r.path(spec.cow)}`;
