@@ -3,17 +3,18 @@
 //                thread id) and the deadlock cycles among them; at a stop only
 //   kwb/stats    machine state, retired instructions, virtual time and harts (the status bar)
 //   kwb/monitor  one management-console line (gdbstub/monitor's commands: info, halt, reboot,
-//                sysrq t, ps, regs, ...); its text is the answer. `stop` and `go` pause and continue
+//                sysrq t, ps, regs, log, save, load, list, ...); its text is the answer. `stop` and `go` pause and continue
 //                through run control so the editor sees the machine as it is.
 // Registered by session.ts; nothing here knows the session's internals beyond these closures.
 import { findDeadlocks, describeCycle } from '../awareness';
 import { KernelView } from '../gdbstub/kernel-view';
-import { machineControl } from '../gdbstub/machine-adapter';
 import { runMonitorCommand } from '../gdbstub/monitor/commands';
+import { SYSRQ_KEYS } from '../gdbstub/monitor/kernel-commands';
 import type { MachineControl } from '../gdbstub/machine-control';
 import type { RunControlApi } from './control/api';
 import type { KernelRuntime } from './runtime/runtime';
 import { RequestError } from './runtime/inspection';
+import { launchedMachineControl } from './runtime/machine-console';
 
 export interface ExtensionRequestHost {
   runtime(): KernelRuntime | undefined;
@@ -22,6 +23,8 @@ export interface ExtensionRequestHost {
   restart(): Promise<unknown>;
   /** Ends the session (terminated event), as after the machine powered off. */
   end(): Promise<unknown>;
+  /** A checkpoint was loaded into the stopped machine: the session reports the new stop. */
+  checkpointLoaded?(name: string): Promise<void>;
 }
 
 export interface TaskRow {
@@ -61,7 +64,6 @@ export interface StatsBody {
 
 type Handler = (args: any) => Promise<unknown>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const VERSION = 'Kernel Workbench debug adapter';
 const hex = (v: bigint): string => `0x${v.toString(16)}`;
 
 export function extensionRequests(host: ExtensionRequestHost): Record<string, Handler> {
@@ -71,7 +73,13 @@ export function extensionRequests(host: ExtensionRequestHost): Record<string, Ha
     if (!rt) throw new RequestError('no kernel is being debugged yet (launch or attach first)');
     return rt;
   };
-  const controlOf = (rt: KernelRuntime): MachineControl => (rt.machine ? machineControl(rt.machine, VERSION) : {});
+  // log, and checkpoints in the launch's checkpointDir, besides gdbstub's machine control
+  const controlOf = (rt: KernelRuntime): MachineControl => launchedMachineControl(rt, {
+    pause: async () => { await host.control()?.pause(); },
+    settled: async () => { await host.control()?.settled(); },
+    resume: async () => { await host.control()?.continue(); },
+    loaded: async (name) => { await host.checkpointLoaded?.(name); },
+  });
 
   const waitPaused = async (rt: KernelRuntime): Promise<void> => {
     for (let i = 0; i < 200 && rt.target.state() === 'running'; i++) await new Promise((r) => setTimeout(r, 10));
@@ -146,7 +154,9 @@ export function extensionRequests(host: ExtensionRequestHost): Record<string, Ha
       if (!view) { view = new KernelView(rt.target, rt.awareness, rt.awarenessOff, rt.kernelPath || undefined); views.set(rt, view); }
       // awareness commands read memory: only at a stop
       const paused = rt.target.state() === 'paused';
-      if (!paused && ['ps', 'sysrq', 'deadlock', 'modules', 'regs', 'pagetable', 'harts'].includes(words[0] ?? '') && !(words[0] === 'sysrq' && words.length !== 2)) {
+      // (a SysRq key the guest answers itself goes to the running guest: that is when it answers)
+      const guestKey = words[0] === 'sysrq' && SYSRQ_KEYS.some((k) => k.key === words[1] && k.by === 'guest');
+      if (!paused && ['ps', 'sysrq', 'deadlock', 'modules', 'regs', 'pagetable', 'harts'].includes(words[0] ?? '') && !(words[0] === 'sysrq' && words.length !== 2) && !guestKey) {
         return { text: `${words[0]}: the machine is running; pause it first (it reads the guest's memory at a stop)\n` };
       }
       const text = await runMonitorCommand(a.command, {

@@ -39,6 +39,10 @@ export interface LaunchConfig extends CommonConfig {
   /** Also serve gdb on 127.0.0.1:PORT (0: a free port) on the same machine. */
   gdbPort?: number;
   idle: 'sleep' | 'skip';
+  /** Where the console's save/load/list keep checkpoints (absolute; made at the first save). */
+  checkpointDir: string;
+  /** A checkpoint file loaded into the machine before it starts (kwb's --checkpoint-load). */
+  checkpoint?: string;
 }
 
 export interface AttachConfig extends CommonConfig {
@@ -224,6 +228,9 @@ function driveEntry(r: Reader, field: string, text: string): string {
   return `${file === undefined ? '' : `${file},`}cow=${r.path(spec.cow)}`;
 }
 
+/** The checkpoint folder when "checkpointDir" is not given, relative to cwd. */
+export const DEFAULT_CHECKPOINT_DIR = '.kwb/checkpoints';
+
 /** Checks a launch request's arguments; throws ConfigError naming the first bad field. */
 export function parseLaunchConfig(raw: unknown): LaunchConfig {
   if (!isObject(raw)) throw new ConfigError('launch', 'expected the configuration as an object');
@@ -237,11 +244,14 @@ export function parseLaunchConfig(raw: unknown): LaunchConfig {
   const memoryBytes = r.has('memory') ? parseMemory(r.value('memory')) : 128 << 20;
   const idle = r.oneOf('idle', ['sleep', 'skip'] as const) ?? 'sleep';
   const gdbPort = r.int('gdbPort', 0, 65535);
+  // beside the workspace's other tool state, not among the sources (kwb's default is ./checkpoints)
+  const checkpointDir = r.path(r.string('checkpointDir', 'the folder for the console\'s checkpoints (save NAME, load NAME, list)') ?? DEFAULT_CHECKPOINT_DIR);
+  const checkpoint = r.file('checkpoint', 'the checkpoint file');
   return {
     request: 'launch', ...common(r, 'launch'), kernel, bios, initrd, drives,
     drivesWritable: r.bool('drivesWritable') ?? false, memoryBytes, smp: r.int('smp', 1, 8) ?? 1,
     cmdline: r.has('cmdline') ? r.string('cmdline', 'the kernel command line as a string') : undefined,
-    gdbPort, idle,
+    gdbPort, idle, checkpointDir, checkpoint,
   };
 }
 

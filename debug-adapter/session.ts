@@ -85,7 +85,7 @@ export class KernelDebugSession extends DebugSession {
       stepIn: (a) => this.ctl().then((c) => c.stepIn(num(a?.threadId, 'threadId'), a?.granularity)).then(() => ({})),
       stepOut: (a) => this.ctl().then((c) => c.stepOut(num(a?.threadId, 'threadId'), a?.granularity)).then(() => ({})),
       // the VS Code extension's requests: kwb/tasks, kwb/stats, kwb/monitor
-      ...extensionRequests({ runtime: () => this.rt, control: () => this.control, restart: () => this.restart(), end: () => this.end(true) }),
+      ...extensionRequests({ runtime: () => this.rt, control: () => this.control, restart: () => this.restart(), end: () => this.end(true), checkpointLoaded: (name) => this.checkpointLoaded(name) }),
     };
   }
 
@@ -280,13 +280,29 @@ export class KernelDebugSession extends DebugSession {
   /** The views must re-read (a register or variable in a register was written at this stop). */
   private invalidated(areas: DebugProtocol.InvalidatedAreas[]): void { this.sendEvent(new InvalidatedEvent(areas)); }
 
-  /** What the Debug Console's `monitor go/stop/reboot` do: run control's continue and pause, the session's restart. */
-  private consoleRun(): { resume(): Promise<void>; pause(): Promise<void>; restart(): Promise<void> } {
+  /** What the Debug Console's `monitor go/stop/reboot/load` do: run control's continue and pause, the session's restart, a new stop. */
+  private consoleRun(): { resume(): Promise<void>; pause(): Promise<void>; settled(): Promise<void>; restart(): Promise<void>; loaded(name: string): Promise<void> } {
     return {
       resume: async () => { await this.control?.continue(); },
       pause: async () => { await this.control?.pause(); },
+      settled: async () => { await this.control?.settled(); },
       restart: async () => { await this.restart(); },
+      loaded: (name) => this.checkpointLoaded(name),
     };
+  }
+
+  /** The stopped machine now holds checkpoint NAME: a stop at its state, so the client rereads
+   *  threads, stacks and variables (an invalidated event alone would keep the old thread list). */
+  private async checkpointLoaded(name: string): Promise<void> {
+    const rt = await this.need();
+    rt.refreshStop();
+    const threadId = await rt.threadOfHart(0).catch(() => 1);
+    rt.setStoppedThread(threadId);
+    await rt.syncModules().catch(() => undefined);
+    const ev = new StoppedEvent('checkpoint', threadId) as DebugProtocol.StoppedEvent;
+    ev.body.allThreadsStopped = true;
+    ev.body.description = `Loaded checkpoint ${name}`;
+    this.sendEvent(ev);
   }
 
   // ------------------------------------------------------------------ threads and stacks

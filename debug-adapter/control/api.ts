@@ -84,5 +84,7 @@ export interface RunControlApi {
   onExited(listener: (exitCode: number) => void): void;
   /** The machine is running (after a resume run control made). */
   onContinued(listener: (threadId: number) => void): void;
+  /** Resolves once the current operation (continue, step, a pause) has reported its stop. */
+  settled(): Promise<void>;
   dispose(): void;
 }

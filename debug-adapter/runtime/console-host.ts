@@ -6,7 +6,7 @@
 // launched Machine's monitor commands in process (gdbstub/monitor, as gdb's qRcmd runs them),
 // or qRcmd through the RSP client when attached.
 import { REG_PC, type Target } from '../../emulator/target';
-import { machineControl } from '../../gdbstub/machine-adapter';
+import { launchedMachineControl } from './machine-console';
 import { KernelView } from '../../gdbstub/kernel-view';
 import type { MonitorContext } from '../../gdbstub/monitor/types';
 import { type ConsoleContext, type ConsoleFrame, type ConsoleObjfile, type ConsoleThread } from '../console';
@@ -69,7 +69,8 @@ function stubThreadId(rt: KernelRuntime, t: ThreadEntry): number {
 function machineMonitor(rt: KernelRuntime, hart: number, run: ConsoleRunControl): MonitorContext | undefined {
   const m = rt.machine;
   if (!m) return undefined;
-  const control = machineControl(m, 'Kernel Workbench debug adapter');
+  // log and checkpoints too (the launch's checkpointDir); a load at a stop reports a new stop
+  const control = launchedMachineControl(rt, run);
   // a reboot is the session's restart (fresh boot, breakpoints bound again, the views told)
   if (run.restart) control.reboot = run.restart;
   return {
@@ -80,7 +81,7 @@ function machineMonitor(rt: KernelRuntime, hart: number, run: ConsoleRunControl)
 }
 
 /** How `monitor go/stop/reboot` run the machine: through run control and the session, so the views follow. */
-export interface ConsoleRunControl { resume(): Promise<void>; pause(): Promise<void>; restart?(): Promise<void> }
+export interface ConsoleRunControl { resume(): Promise<void>; pause(): Promise<void>; settled?(): Promise<void>; restart?(): Promise<void>; loaded?(name: string): Promise<void> }
 
 /** A ConsoleContext for the frame `frameId` names (else the stopped thread's innermost frame). */
 export async function consoleContext(rt: KernelRuntime, frameId: number | undefined, run?: ConsoleRunControl): Promise<ConsoleContext> {

@@ -1,12 +1,14 @@
 // Builds the in-process machine of a launch configuration: reads the kernel, firmware and
 // initrd, opens the drives (copy-on-write unless asked otherwise: in memory, or in a
 // copy-on-write file for a "FILE,cow=COW" entry) and sends the UART's output
-// to a callback in batches (one call per event-loop turn, not one per byte).
+// to a callback in batches (one call per event-loop turn, not one per byte), with the
+// management console's `log` lines put in (host/console/serial-log.ts).
 import { readFileSync } from 'node:fs';
 import { Machine } from '../../emulator/machine';
 import type { BlockBackend, SerialHost } from '../../emulator/bus/device';
 import { ConfigError, type LaunchConfig } from '../launch-config';
 import { driveSpecOfEntry, openDrive, type OpenedDrive } from '../../host/disks';
+import { SerialLog } from '../../host/console/serial-log';
 
 export const isElf = (b: Uint8Array): boolean => b.length >= 4 && b[0] === 0x7f && b[1] === 0x45 && b[2] === 0x4c && b[3] === 0x46;
 
@@ -41,6 +43,8 @@ export interface LaunchedMachine {
   kernelBytes: Uint8Array;
   disks: OpenedDrive[];
   serial: SerialBatcher;
+  /** The serial output with the console's `log` lines put in (what the machine writes to). */
+  serialLog: SerialLog;
 }
 
 export function launchMachine(cfg: LaunchConfig, serialOut: (text: string) => void): LaunchedMachine {
@@ -58,12 +62,13 @@ export function launchMachine(cfg: LaunchConfig, serialOut: (text: string) => vo
     return d.backend;
   });
   const serial = new SerialBatcher(serialOut);
+  const serialLog = new SerialLog(serial);
   try {
     const machine = new Machine({
       kernel: kernelBytes, kernelName: cfg.kernel, firmware, drives, memoryBytes: cfg.memoryBytes, smp: cfg.smp,
-      append: cfg.cmdline, initrd, initrdName: cfg.initrd, serial, idle: cfg.idle,
+      append: cfg.cmdline, initrd, initrdName: cfg.initrd, serial: serialLog, idle: cfg.idle,
     });
-    return { machine, kernelBytes, disks, serial };
+    return { machine, kernelBytes, disks, serial, serialLog };
   } catch (e) {
     for (const d of disks) d.close();
     const msg = (e as Error).message;

@@ -13,6 +13,7 @@ import { KernelAwareness, type GuestSpace, type ModuleInfo, type TaskInfo } from
 import { SymbolFile, type MemoryReader, type RegisterSet, type ValueNode } from '../../symbols';
 import type { CodeSymbols, ControlHost } from '../control/api';
 import { ConfigError, type AttachConfig, type CommonConfig, type LaunchConfig } from '../launch-config';
+import { loadMachine } from '../../host/checkpoint-file';
 import { isElf, launchMachine, readFileField, type LaunchedMachine } from './launch-machine';
 import { loadFile, SymbolRegistry, type LoadedModule } from './symbol-registry';
 import { HART_THREAD_BASE, hartThreadName, runningTasks, taskThreadName, type ThreadEntry } from './threads';
@@ -142,6 +143,13 @@ export class KernelRuntime implements ControlHost {
   static async launch(cfg: LaunchConfig, events: RuntimeEvents): Promise<KernelRuntime> {
     const launched = launchMachine(cfg, (text) => events.output('stdout', text));
     const m = launched.machine;
+    if (cfg.checkpoint) {
+      // kwb's --checkpoint-load: the machine starts from the saved state (refused: nothing runs)
+      try { loadMachine(m, cfg.checkpoint); } catch (e) {
+        for (const d of launched.disks) d.close();
+        throw new ConfigError('checkpoint', (e as Error).message);
+      }
+    }
     const s = await KernelRuntime.openSymbols(cfg, launched.kernelBytes, m, events);
     const rt = new KernelRuntime(m, s.kernel, s.path, s.awareness, s.off, KernelRuntime.registryFor(cfg, s.kernel, s.path, s.awareness), events, cfg, launched);
     if (s.off) events.output('console', `kernel awareness off: ${s.off}\n`);
