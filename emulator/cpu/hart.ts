@@ -212,6 +212,41 @@ export class Hart {
     return n;
   }
 
+  /**
+   * As inner, but also stops after the first instruction that does not fall through (a taken
+   * branch, a jump, an xRET): the translator interprets cold code a basic block at a time, so
+   * it looks for compiled code only where control flow lands.
+   */
+  innerStretch(n: number, budget: number): number {
+    const x = this.x;
+    const exec = EXEC;
+    while (n < budget && !this.yieldFlag) {
+      const pc = this.pc;
+      const rel = pc - this.fBase;
+      if (!(rel >= 0 && rel < 4096)) this.refillFetch(pc);
+      const code = this.fCode;
+      let op: number, insn: number;
+      if (code !== null) {
+        const k = pc & 4094;
+        op = code[k];
+        if (op === 0) op = this.decodeSlot(this.fPage!, k >> 1, pc);
+        insn = code[k + 1];
+      } else {
+        op = this.fetchSlow(pc);
+        insn = this.slowInsn;
+      }
+      const next = pc + 4 - ((op & 1) << 1);
+      this.nextPc = next;
+      exec[op >> 1](this, insn);
+      x[0] = 0; x[1] = 0;
+      this.pc = this.nextPc;
+      this.instret++;
+      n++;
+      if (this.nextPc !== next) break;
+    }
+    return n;
+  }
+
   /** The loop with breakpoint checks and watchpoints on (only while any are set). */
   private innerDebug(n: number, budget: number): number {
     const x = this.x;

@@ -25,6 +25,8 @@ describe('emulator/cpu/jit: pause, breakpoints and steps with the translator', f
     const trace: string[][] = [[], []];
     for (let k = 0; k < 2; k++) {
       const { m, sym } = runs[k];
+      // compiled early (the default threshold is a million instructions: more than this test runs)
+      if (m.translator !== undefined) m.translator.hotThreshold = 1000;
       assert.equal(m.runFor(123_457), undefined);
       await m.addBreakpoint(sym('spin')); // the head of the compiled loop
       let e = m.runFor(1_000_000);

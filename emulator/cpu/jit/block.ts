@@ -48,8 +48,8 @@ export function scan(ram16: Uint16Array, off: number): Slot[] {
   return slots;
 }
 
-/** The function for decoded slots (at least one), for harts on `bus`. */
-export function compile(slots: Slot[], bus: Bus): BlockFn {
+/** The function for decoded slots (at least one), for harts on `bus`; named after its RAM offset `off` (profiles). */
+export function compile(slots: Slot[], bus: Bus, off = 0): BlockFn {
   const parts: string[] = [];
   let ends = false;
   for (let i = 0; i < slots.length; i++) {
@@ -59,7 +59,7 @@ export function compile(slots: Slot[], bus: Bus): BlockFn {
   }
   const last = slots[slots.length - 1];
   if (!ends) parts.push(exitAt(last.off + last.len, slots.length));
-  const body = `const LEN = ${slots.length}, RB = ${bus.ramBase}, RS = ${bus.ramSize};\nreturn function block(h, x, pc0, n, budget, J) {\n` +
+  const body = `const LEN = ${slots.length}, RB = ${bus.ramBase}, RS = ${bus.ramSize};\nreturn function block_${off.toString(16)}(h, x, pc0, n, budget, J) {\n` +
     `const E = J.epoch; let I = h.instret;\nfor (;;) {\n${parts.join('\n')}\n}\n};`;
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
   const factory = new Function('EXEC', 'lt', 'ltu', 'sll', 'srl', 'sra', 'setNum', 'RAM8', 'RAM16', 'RAM32', 'PF', 'BUS', body);

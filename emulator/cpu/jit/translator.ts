@@ -2,7 +2,7 @@
 // boundary it looks up the compiled block for the pc's RAM location; a location executed
 // HOT_THRESHOLD times gets one; everything else (cold code, the boot ROM, pcs beyond ±2^52,
 // the tail of a budget too short for a whole block, pages that keep rewriting themselves)
-// runs on the interpreter one instruction at a time, so both always agree.
+// runs on the interpreter a stretch at a time (up to the next jump), so both always agree.
 //
 // The code cache is keyed by RAM offset, not by virtual address: a block works at any
 // virtual address that maps its page (pc0 is a parameter). Any write into a page holding
@@ -14,8 +14,13 @@ import { PAGE_JIT, type Bus, type CodeWatcher } from '../../bus/bus';
 import type { Hart, HartTranslator } from '../hart';
 import { compile, scan, type BlockFn, type BlockHost } from './block';
 
-/** Executions of a location before it is compiled (at most 65535: heat is 16-bit). */
-export const HOT_THRESHOLD = 256;
+/**
+ * Instructions interpreted from a location (the stretches that start there, up to the next jump)
+ * before it is compiled. High because a block costs V8 tens of milliseconds of optimising compile
+ * (median 21 ms on the loaded development machine), the time to interpret about half a million
+ * instructions: code run less than that (most of a Linux boot) is cheaper interpreted.
+ */
+export const HOT_THRESHOLD = 1_000_000;
 /**
  * Bound of the code cache: at most MAX_BLOCKS blocks and MAX_INSNS translated instructions
  * (about 150 bytes of source and 1 KiB of V8 code and metadata each: tens of MiB at most,
@@ -33,7 +38,7 @@ const WIDE_STRETCH = 256;
 
 /** Per RAM page: heat of each 2-byte slot, and its compiled blocks once any exist. */
 class JitPage {
-  readonly heat = new Uint16Array(SLOTS);
+  readonly heat = new Uint32Array(SLOTS);
   fns: (BlockFn | undefined)[] | undefined;
   lens: Uint8Array | undefined;
   blocks = 0;
@@ -98,9 +103,18 @@ export class Translator implements HartTranslator, CodeWatcher, BlockHost {
               if (this.onBlockExit !== undefined) this.onBlockExit(h);
               continue;
             }
-          } else if (!page.noJit && ++page.heat[slot] >= this.hotThreshold) {
-            page.heat[slot] = 0;
-            if (this.translate(p, off)) continue;
+          } else if (!page.noJit) {
+            if (page.heat[slot] + 1 >= this.hotThreshold) {
+              page.heat[slot] = 0;
+              if (this.translate(p, off)) continue;
+            }
+            // cold: interpreted up to the next jump, and the instructions counted as this location's heat
+            const before = n;
+            n = h.innerStretch(n, budget);
+            this.counters.interpretedSteps += n - before;
+            const heat = page.heat[slot] + n - before;
+            page.heat[slot] = heat > 0xffffffff ? 0xffffffff : heat;
+            continue;
           }
         }
       } else {
@@ -110,8 +124,10 @@ export class Translator implements HartTranslator, CodeWatcher, BlockHost {
         this.counters.interpretedSteps += n - before;
         continue;
       }
-      n = h.inner(n, n + 1);
-      this.counters.interpretedSteps++;
+      // the boot ROM, a page left to the interpreter, a block longer than the budget left
+      const before = n;
+      n = h.innerStretch(n, budget);
+      this.counters.interpretedSteps += n - before;
     }
     return n;
   }
@@ -122,7 +138,7 @@ export class Translator implements HartTranslator, CodeWatcher, BlockHost {
     if (slots.length === 0) return false; // a 32-bit instruction across the page end: interpreted
     if (slots.length > this.maxInsns) slots = slots.slice(0, Math.max(1, this.maxInsns));
     if (this.blocks + 1 > this.maxBlocks || this.insns + slots.length > this.maxInsns) this.flush();
-    const fn = compile(slots, this.bus);
+    const fn = compile(slots, this.bus, off);
     let page = this.pages[p];
     if (page === undefined) page = this.pages[p] = new JitPage();
     if (page.fns === undefined) { page.fns = new Array(SLOTS).fill(undefined); page.lens = new Uint8Array(SLOTS); }
