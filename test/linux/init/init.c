@@ -16,6 +16,9 @@
  *   rmmod       delete_module("kwbdemo", O_NONBLOCK) -> "rmmod: ok" / "rmmod: error N"
  *   ps          pid, state and name of every task in /proc
  *   echo TEXT   prints TEXT
+ *   disk write TEXT   TEXT and a newline at the start of /dev/vda, synced -> "disk write: ok"
+ *   disk read         the first line at the start of /dev/vda           -> "disk: LINE"
+ *               (the node /vda is made from /sys/block/vda/dev: there is no devtmpfs)
  *   poweroff    sync, then reboot(LINUX_REBOOT_CMD_POWER_OFF)
  *   help        the list above
  * Errors are negative errno values, as the system calls return them.
@@ -42,6 +45,8 @@ typedef long ssize_t;
 #define SYS_getpid 172
 #define SYS_prctl 167
 #define SYS_sync 81
+#define SYS_fsync 82
+#define SYS_mknodat 33
 #define SYS_clone 220
 #define SYS_finit_module 273
 
@@ -176,6 +181,72 @@ static void result(const char *what, long r)
 		putnum(r);
 		put("\n");
 	}
+}
+
+/* /vda, the block device node for vda, made from /sys/block/vda/dev ("MAJOR:MINOR"); its fd or an error */
+static long open_vda(void)
+{
+	char buf[32];
+	long fd = sys4(SYS_openat, AT_FDCWD, "/sys/block/vda/dev", O_RDONLY | O_CLOEXEC, 0);
+	if (fd < 0)
+		return fd;
+	long n = sys3(SYS_read, fd, buf, sizeof(buf) - 1);
+	sys1(SYS_close, fd);
+	if (n <= 0)
+		return -5;
+	unsigned long major = 0, minor = 0, *v = &major;
+	for (long i = 0; i < n; i++) {
+		if (buf[i] == ':')
+			v = &minor;
+		else if (buf[i] >= '0' && buf[i] <= '9')
+			*v = *v * 10 + (unsigned long)(buf[i] - '0');
+	}
+	/* the kernel's new_encode_dev */
+	unsigned long dev = (minor & 0xff) | (major << 8) | ((minor & ~0xffUL) << 12);
+	sys4(SYS_mknodat, AT_FDCWD, "/vda", 0060600, (long)dev); /* S_IFBLK | 0600; EEXIST the second time */
+	return sys4(SYS_openat, AT_FDCWD, "/vda", O_RDWR | O_CLOEXEC, 0);
+}
+
+static void disk(const char *args)
+{
+	static char sector[512];
+	long fd = open_vda();
+	if (fd < 0) {
+		result("disk: /vda", fd);
+		return;
+	}
+	if (starts(args, "write ")) {
+		size_t n = slen(args + 6);
+		if (n > sizeof(sector) - 1)
+			n = sizeof(sector) - 1;
+		memset(sector, 0, sizeof(sector));
+		memcpy(sector, args + 6, n);
+		sector[n] = '\n';
+		long r = sys3(SYS_write, fd, sector, sizeof(sector));
+		if (r == (long)sizeof(sector))
+			r = sys1(SYS_fsync, fd);
+		else if (r >= 0)
+			r = -5;
+		result("disk write", r);
+	} else if (seq(args, "read")) {
+		long r = sys3(SYS_read, fd, sector, sizeof(sector) - 1);
+		if (r < 0) {
+			result("disk read", r);
+		} else {
+			sector[r] = 0;
+			for (long i = 0; i < r; i++)
+				if (sector[i] == '\n' || sector[i] == 0) {
+					sector[i] = 0;
+					break;
+				}
+			put("disk: ");
+			put(sector);
+			put("\n");
+		}
+	} else {
+		put("disk: usage: disk write TEXT | disk read\n");
+	}
+	sys1(SYS_close, fd);
 }
 
 struct timespec {
@@ -343,10 +414,12 @@ static void command(char *line)
 	} else if (seq(line, "echo") || starts(line, "echo ")) {
 		put(line[4] ? line + 5 : "");
 		put("\n");
+	} else if (starts(line, "disk ")) {
+		disk(line + 5);
 	} else if (seq(line, "poweroff")) {
 		poweroff();
 	} else if (seq(line, "help")) {
-		put("commands: insmod, rmmod, ps, echo TEXT, poweroff, help\n");
+		put("commands: insmod, rmmod, ps, echo TEXT, disk write TEXT, disk read, poweroff, help\n");
 	} else {
 		put("kwb-init: unknown command: ");
 		put(line);
