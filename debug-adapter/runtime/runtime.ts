@@ -158,7 +158,9 @@ export class KernelRuntime implements ControlHost {
         // gdb joins a machine the debug adapter owns: leaving must not run or halt it
         onDisconnect: 'pause', onKill: 'pause',
         listen: `tcp:127.0.0.1:${cfg.gdbPort}`, awareness: s.awareness, awarenessOff: s.off, kernelPath: s.path ? resolvePath(s.path) : undefined,
-        control: machineControl(m, VERSION),
+        // gdb's monitor has the console's log too (checkpoints stay with the editor's door, which
+        // can show the loaded state; through this stub they say they are not available)
+        control: { ...machineControl(m, VERSION), log: (text) => launched.serialLog.log(text) },
         onConnection: (ev, peer) => events.output('console', `gdb ${ev} (${peer})\n`),
       }).catch((e: Error) => { throw new ConfigError('gdbPort', e.message); });
       events.output('console', `gdb stub listening on ${rt.gdb.address} (gdb-multiarch -ex 'target remote ${rt.gdb.address.replace(/^tcp:/, '')}')\n`);
