@@ -20,19 +20,20 @@ function aware(ctx: MonitorContext): KernelAwareness {
 /** Listed wherever the stub knows a kernel view; without awareness they say why it is off. */
 const hasAwareness = (ctx: MonitorContext): boolean => ctx.kernel !== undefined;
 
-/** Warnings awareness collected (a corrupted list cut off, a missing file), once each. */
-function warningLines(aw: KernelAwareness, since: number): string {
-  const w = aw.warnings.list.slice(since);
-  return w.map((x) => `warning: ${x}\n`).join('');
+/** Runs `read` on the kernel's awareness and appends the warnings it raised (a corrupted list
+ *  cut off, a missing file), once each. */
+async function withWarnings(ctx: MonitorContext, read: (aw: KernelAwareness) => Promise<string>): Promise<string> {
+  const aw = aware(ctx);
+  const since = aw.warnings.list.length;
+  const text = await read(aw);
+  return text + aw.warnings.list.slice(since).map((x) => `warning: ${x}\n`).join('');
 }
 
 export const ps: MonitorCommand = {
   name: 'ps', usage: 'ps', summary: 'the kernel\'s tasks: pid, parent, state, name, what each waits for',
   available: hasAwareness,
   async run(_args, ctx) {
-    const aw = aware(ctx);
-    const n = aw.warnings.list.length;
-    return formatTaskTable(await aw.tasks()) + warningLines(aw, n);
+    return withWarnings(ctx, async (aw) => formatTaskTable(await aw.tasks()));
   },
 };
 
@@ -130,24 +131,27 @@ export const sysrq: MonitorCommand = {
     // t, l, w, p: the debugger's answer with awareness; without it the guest's own SysRq
     if (!ctx.kernel?.awareness && ctx.control.sysrq) return sysrqToGuest(key.key, ctx);
     if (key.key === 'p') return sysrqRegisters(ctx);
-    const out: string[] = [];
-    const aw = aware(ctx);
-    const n = aw.warnings.list.length;
-    const tasks = await aw.tasks();
-    let chosen: TaskInfo[];
-    if (key.key === 't') chosen = tasks;
-    else if (key.key === 'l') {
-      chosen = tasks.filter((t) => t.state === 'running' && t.hart !== undefined).sort((a, b) => a.hart! - b.hart!);
-      if (!chosen.length) out.push('no task is running on a hart (every hart is idle)\n');
-    } else {
-      const linux = aw.profile.id === 'linux';
-      chosen = tasks.filter((t) => (linux ? t.stateText === 'D' : t.state === 'sleeping'));
-      out.push(`${chosen.length} blocked task${chosen.length === 1 ? '' : 's'}${linux ? ' (state D)' : ' (sleeping)'}\n`);
-    }
-    await taskStacks(aw, chosen, out);
-    return out.join('\n') + warningLines(aw, n);
+    return withWarnings(ctx, (aw) => sysrqStacks(aw, key.key));
   },
 };
+
+/** SysRq t, l and w from the debugger's view: every task, those on harts, the blocked ones. */
+async function sysrqStacks(aw: KernelAwareness, key: string): Promise<string> {
+  const out: string[] = [];
+  const tasks = await aw.tasks();
+  let chosen: TaskInfo[];
+  if (key === 't') chosen = tasks;
+  else if (key === 'l') {
+    chosen = tasks.filter((t) => t.state === 'running' && t.hart !== undefined).sort((a, b) => a.hart! - b.hart!);
+    if (!chosen.length) out.push('no task is running on a hart (every hart is idle)\n');
+  } else {
+    const linux = aw.profile.id === 'linux';
+    chosen = tasks.filter((t) => (linux ? t.stateText === 'D' : t.state === 'sleeping'));
+    out.push(`${chosen.length} blocked task${chosen.length === 1 ? '' : 's'}${linux ? ' (state D)' : ' (sleeping)'}\n`);
+  }
+  await taskStacks(aw, chosen, out);
+  return out.join('\n');
+}
 
 export const deadlock: MonitorCommand = {
   name: 'deadlock', usage: 'deadlock', summary: 'cycles of tasks each waiting for a lock the next one holds',
@@ -162,9 +166,7 @@ export const modules: MonitorCommand = {
   name: 'modules', usage: 'modules', summary: 'loaded modules: name, base, size, section addresses',
   available: hasAwareness,
   async run(_args, ctx) {
-    const aw = aware(ctx);
-    const n = aw.warnings.list.length;
-    return formatModuleTable(await aw.modules()) + warningLines(aw, n);
+    return withWarnings(ctx, async (aw) => formatModuleTable(await aw.modules()));
   },
 };
 
