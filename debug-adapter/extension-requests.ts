@@ -3,8 +3,8 @@
 //                thread id) and the deadlock cycles among them; at a stop only
 //   kwb/stats    machine state, retired instructions, virtual time and harts (the status bar)
 //   kwb/monitor  one management-console line (gdbstub/monitor's commands: info, halt, reboot,
-//                sysrq t, ps, regs, log, save, load, list, ...); its text is the answer. `stop` and `go` pause and continue
-//                through run control so the editor sees the machine as it is.
+//                sysrq t, ps, regs, log, save, load, list, ...); its text is the answer. `stop` and
+//                `go` pause and continue through run control so the editor sees the machine as it is.
 // Registered by session.ts; nothing here knows the session's internals beyond these closures.
 import { findDeadlocks, describeCycle } from '../awareness';
 import { KernelView } from '../gdbstub/kernel-view';
@@ -125,17 +125,6 @@ export function extensionRequests(host: ExtensionRequestHost): Record<string, Ha
       if (typeof a?.command !== 'string') throw new RequestError('kwb/monitor: "command" must be a string (a monitor command line)');
       const words = a.command.trim().split(/\s+/).filter(Boolean);
       const control = host.control();
-      if (words[0] === 'stop' && words.length === 1) {
-        if (rt.target.state() !== 'running') return { text: 'the guest is already paused\n' };
-        await control?.pause();
-        return { text: 'guest paused\n' };
-      }
-      if (words[0] === 'go' && words.length === 1) {
-        if (rt.target.state() === 'exited') return { text: 'go: the machine has exited\n' };
-        if (rt.target.state() === 'running') return { text: 'the guest is already running\n' };
-        await control?.continue();
-        return { text: 'guest running\n' };
-      }
       // SysRq b and o are the machine's reboot and power-off (the session's own paths below)
       const sysrqMachine = words[0] === 'sysrq' && words.length === 2 && (words[1] === 'b' || words[1] === 'o') && rt.machine;
       if (sysrqMachine) words.splice(0, 2, words[1] === 'b' ? 'reboot' : 'halt');
@@ -161,7 +150,8 @@ export function extensionRequests(host: ExtensionRequestHost): Record<string, Ha
       }
       const text = await runMonitorCommand(a.command, {
         target: rt.target, control: controlOf(rt), hart: 0, kernel: view,
-        freeRun: async () => { throw new Error('not here'); }, isFreeRunning: () => false,
+        // stop and go move the machine through run control, so the editor sees it (no gdb to hide it from)
+        freeRun: async (run) => { if (run) await control?.continue(); else await control?.pause(); }, isFreeRunning: () => false,
       });
       return { text };
     },
