@@ -31,8 +31,8 @@ export interface RunOptions {
   idle: 'sleep' | 'skip';
   /** Print instruction count, wall time and MIPS on exit (stderr). */
   stats: boolean;
-  /** Translate hot guest code to JavaScript (--jit; --no-jit forces the interpreter, the default). */
-  jit: boolean;
+  /** Translate hot guest code to JavaScript (--jit); --no-jit forces the interpreter; unset: the machine's default (on, unless KWB_JIT=0). */
+  jit?: boolean;
   /** Stop after this many instructions (testing, benches). */
   maxInstructions?: number;
   /** Keep running when the guest loops on a trap (instead of reporting and exiting). */
@@ -87,8 +87,9 @@ export const USAGE = `usage: kwb run [options]
                        run no faster than real time (an idle guest uses no CPU); skip
                        jumps to the next timer event at once (batch runs, benches)
   --stats              print instructions, time and MIPS when the machine stops
-  --jit, --no-jit      translate hot guest code to JavaScript (same results, faster), or
-                       only interpret (the default for now)
+  --jit, --no-jit      translate hot guest code to JavaScript (the default: same
+                       results, faster), or only interpret (comparison, bisecting);
+                       the environment's KWB_JIT=0 makes --no-jit the default
   --max-insns N        stop after N instructions
   --ignore-fault-loop  keep running when the guest takes the same trap forever
   --awareness auto|none|teaching|xv6|linux
@@ -139,7 +140,7 @@ function parseCount(text: string, flag: string, min: number, max: number): numbe
 export function parseArgs(argv: string[]): ParsedCommand {
   const run: RunOptions = {
     bios: 'none', drives: [], driveSpecs: [], driveWrite: false, memoryBytes: 128 << 20, smp: 1, gdbLater: 'tcp::1234', idle: 'sleep',
-    startPaused: false, stats: false, jit: false, ignoreFaultLoop: false, awareness: 'auto', moduleDirs: [], checkpointDir: 'checkpoints',
+    startPaused: false, stats: false, ignoreFaultLoop: false, awareness: 'auto', moduleDirs: [], checkpointDir: 'checkpoints',
   };
   let command: ParsedCommand['command'] = 'run';
   let i = 0;

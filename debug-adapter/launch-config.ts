@@ -39,6 +39,8 @@ export interface LaunchConfig extends CommonConfig {
   /** Also serve gdb on 127.0.0.1:PORT (0: a free port) on the same machine. */
   gdbPort?: number;
   idle: 'sleep' | 'skip';
+  /** Translate hot guest code (default: the machine's, on unless KWB_JIT=0); false interprets only. */
+  jit?: boolean;
   /** Where the console's save/load/list keep checkpoints (absolute; made at the first save). */
   checkpointDir: string;
   /** A checkpoint file loaded into the machine before it starts (kwb's --checkpoint-load). */
@@ -251,7 +253,7 @@ export function parseLaunchConfig(raw: unknown): LaunchConfig {
     request: 'launch', ...common(r, 'launch'), kernel, bios, initrd, drives,
     drivesWritable: r.bool('drivesWritable') ?? false, memoryBytes, smp: r.int('smp', 1, 8) ?? 1,
     cmdline: r.has('cmdline') ? r.string('cmdline', 'the kernel command line as a string') : undefined,
-    gdbPort, idle, checkpointDir, checkpoint,
+    gdbPort, idle, jit: r.bool('jit'), checkpointDir, checkpoint,
   };
 }
 

@@ -66,7 +66,7 @@ export function launchMachine(cfg: LaunchConfig, serialOut: (text: string) => vo
   try {
     const machine = new Machine({
       kernel: kernelBytes, kernelName: cfg.kernel, firmware, drives, memoryBytes: cfg.memoryBytes, smp: cfg.smp,
-      append: cfg.cmdline, initrd, initrdName: cfg.initrd, serial: serialLog, idle: cfg.idle,
+      append: cfg.cmdline, initrd, initrdName: cfg.initrd, serial: serialLog, idle: cfg.idle, jit: cfg.jit,
     });
     return { machine, kernelBytes, disks, serial, serialLog };
   } catch (e) {
