@@ -10,58 +10,10 @@
 // runtime.ts (lt, ltu, sll, srl, sra, setNum), and for the memory fast paths RB and RS (RAM's
 // base and size), RAM8/RAM16/RAM32 (its views), PF (the bus's page flags) and BUS.
 
-/** What a block needs to know about one decoded instruction. */
-export interface Slot {
-  /** Byte offset from the block start, and length (2 or 4). */
-  off: number;
-  len: number;
-  /** Executor index (EXEC[k]) and the instruction word (compressed ones expanded). */
-  k: number;
-  insn: number;
-  name: string;
-}
+import { backEdge, callEnd, check, exitAt, fall, immB, immI, immJ, immS, immU, offsetOf, rd, rs1, rs2, sync, type Emitted, type Emitter, type Slot } from './emit-base';
+import { extensionEmitters } from './emit-ext';
 
-/** How an instruction ends: it falls through, or the block stops after it. */
-export interface Emitted {
-  code: string;
-  /** The block ends after this instruction (its code always leaves the function). */
-  ends: boolean;
-}
-
-const rd = (i: number) => (i >> 7) & 31;
-const rs1 = (i: number) => (i >> 15) & 31;
-const rs2 = (i: number) => (i >> 20) & 31;
-const immI = (i: number) => i >> 20;
-const immS = (i: number) => ((i >> 25) << 5) | ((i >> 7) & 31);
-const immB = (i: number) => ((i >> 31) << 12) | (((i >> 7) & 1) << 11) | (((i >> 25) & 0x3f) << 5) | (((i >> 8) & 0xf) << 1);
-const immU = (i: number) => i & ~0xfff;
-const immJ = (i: number) => ((i >> 31) << 20) | (((i >> 12) & 0xff) << 12) | (((i >> 20) & 1) << 11) | (((i >> 21) & 0x3ff) << 1);
-
-/** Leaves the block with pc = pc0 + off after `k` instructions of this pass. */
-export function exitAt(off: number, k: number): string {
-  return `{ h.pc = pc0 + ${off}; h.instret = I + ${k}; return n + ${k}; }`;
-}
-
-/** A jump back to the block's start after `k` instructions: another pass if the budget allows. */
-function backEdge(k: number): string {
-  return `{ n += ${k}; I += ${k}; if (n + LEN > budget || h.yieldFlag) { h.pc = pc0; h.instret = I; return n; } continue; }`;
-}
-
-/** pc and instret as the interpreter has them while this instruction executes. */
-function sync(s: Slot, i: number): string {
-  return `h.pc = pc0 + ${s.off}; h.instret = I + ${i}; `;
-}
-
-/** After a call that may touch memory or devices: leave if the hart must yield or code changed. */
-function check(s: Slot, i: number): string {
-  return ` if (h.yieldFlag || J.epoch !== E) ${exitAt(s.off + s.len, i + 1)}`;
-}
-
-/** The interpreter's executor for the instruction; the block ends at the pc it chose. */
-function callEnd(s: Slot, i: number): string {
-  return `${sync(s, i)}h.nextPc = pc0 + ${s.off + s.len}; EXEC[${s.k}](h, ${s.insn}); x[0] = 0; x[1] = 0; ` +
-    `h.pc = h.nextPc; h.instret = I + ${i + 1}; return n + ${i + 1};`;
-}
+export { exitAt, type Emitted, type Slot } from './emit-base';
 
 /** Writes a 32-bit value expression sign-extended (nothing for x0). */
 function setW(d: number, v: string): string {
@@ -75,20 +27,11 @@ function setPcRel(d: number, v: string): string {
   return `setNum(x, ${2 * d}, ${v});`;
 }
 
-type Emitter = (s: Slot, i: number) => Emitted;
-const fall = (code: string): Emitted => ({ code, ends: false });
-
 function branch(cond: (a: number, b: number) => string): Emitter {
   return (s, i) => {
     const a = 2 * rs1(s.insn), b = 2 * rs2(s.insn), t = s.off + immB(s.insn);
     return fall(`if (${cond(a, b)}) ${t === 0 ? backEdge(i + 1) : exitAt(t, i + 1)}`);
   };
-}
-
-/** RAM offset of the data access at va through the TLB (NaN on a miss), as Hart.loadOff/storeOff. */
-function offsetOf(tlb: string): string {
-  return `let off = NaN; if (!h.dataVm) off = va - RB; else { const vpn = Math.floor(va / 4096), k = vpn & 255; ` +
-    `if (h.${tlb}.tag[k] === vpn * 16 + h.dataCtx) off = h.${tlb}.pa[k] - RB + (va & 4095); }`;
 }
 
 /** Load fast path: RAM through the typed arrays, anything else (miss, MMIO, misaligned) by the hart's method. */
@@ -151,6 +94,7 @@ const EMITTERS: Record<string, Emitter> = {
   auipc: (s) => fall(setPcRel(rd(s.insn), `pc0 + ${s.off + immU(s.insn)}`)),
   jal: (s, i) => {
     const t = s.off + immJ(s.insn);
+    if (s.follow === true) return fall(setPcRel(rd(s.insn), `pc0 + ${s.off + s.len}`));
     return { code: `${setPcRel(rd(s.insn), `pc0 + ${s.off + s.len}`)} ${t === 0 ? backEdge(i + 1) : exitAt(t, i + 1)}`, ends: true };
   },
   jalr: (s, i) => {
@@ -218,20 +162,23 @@ const EMITTERS: Record<string, Emitter> = {
 };
 
 /** Register-only instructions run through their executor: no trap, no memory, no pc. */
-const PURE_CALLS = new Set(['mul', 'mulh', 'mulhsu', 'mulhu', 'div', 'divu', 'rem', 'remu', 'divw', 'divuw', 'remw', 'remuw']);
+const PURE_CALLS = new Set(['divw', 'divuw', 'remw', 'remuw']);
 /** Executors that may trap or touch memory but never change control flow or translation. */
 const MEMORY_CALLS = new Set([
   'lr.w', 'lr.d', 'sc.w', 'sc.d', 'flw', 'fld', 'fsw', 'fsd', 'op-fp', 'fmadd', 'fmsub', 'fnmsub', 'fnmadd',
 ]);
+
+/** The executor with pc and instret synced, then the checks after a call that may touch memory. */
+const memoryCall: Emitter = (s, i) => fall(`{ ${sync(s, i)}EXEC[${s.k}](h, ${s.insn}); x[0] = 0; x[1] = 0;${check(s, i)} }`);
+
+Object.assign(EMITTERS, extensionEmitters(memoryCall));
 
 /** The source of instruction number i of a pass. */
 export function emit(s: Slot, i: number): Emitted {
   const e = EMITTERS[s.name];
   if (e !== undefined) return e(s, i);
   if (PURE_CALLS.has(s.name)) return fall(`EXEC[${s.k}](h, ${s.insn}); x[0] = 0; x[1] = 0;`);
-  if (MEMORY_CALLS.has(s.name) || s.name.startsWith('amo')) {
-    return fall(`{ ${sync(s, i)}EXEC[${s.k}](h, ${s.insn}); x[0] = 0; x[1] = 0;${check(s, i)} }`);
-  }
+  if (MEMORY_CALLS.has(s.name) || s.name.startsWith('amo')) return memoryCall(s, i);
   // System instructions, CSRs, fences with effects, illegal: run, then leave at the pc they chose.
   return { code: callEnd(s, i), ends: true };
 }

@@ -36,9 +36,19 @@ const SLOTS = 2048;
 /** Instructions interpreted at once while the pc is beyond ±2^52 (pcHi set), where no block runs. */
 const WIDE_STRETCH = 256;
 
-/** Per RAM page: heat of each 2-byte slot, and its compiled blocks once any exist. */
+/**
+ * Heat: instructions interpreted from a location, in one table for all of RAM, indexed by a hash
+ * of the RAM offset. Locations that share an entry add up (they compile a little sooner); heat
+ * only decides when to compile, never what a block does, so a collision cannot change a result.
+ * One table instead of a counter per 2-byte slot of every executed page: no allocation for the
+ * thousands of pages a kernel runs code from once, and one typed-array access per stretch.
+ */
+const HEAT_BITS = 16;
+const HEAT_MASK = (1 << HEAT_BITS) - 1;
+const heatIndex = (off: number) => ((off >>> 1) ^ (off >>> (HEAT_BITS + 1))) & HEAT_MASK;
+
+/** Per RAM page that holds blocks or was rewritten: its compiled blocks. */
 class JitPage {
-  readonly heat = new Uint32Array(SLOTS);
   fns: (BlockFn | undefined)[] | undefined;
   lens: Uint8Array | undefined;
   blocks = 0;
@@ -63,6 +73,7 @@ export class Translator implements HartTranslator, CodeWatcher, BlockHost {
   /** Changes whenever compiled code is dropped (running blocks check it after their stores). */
   epoch = 0;
   private pages: (JitPage | undefined)[];
+  private readonly heat = new Uint32Array(1 << HEAT_BITS);
   private readonly jitPages: number[] = [];
   private blocks = 0;
   private insns = 0;
@@ -82,6 +93,8 @@ export class Translator implements HartTranslator, CodeWatcher, BlockHost {
 
   run(h: Hart, n: number, budget: number): number {
     const x = h.x;
+    const pf = this.bus.pageFlags;
+    const heat = this.heat;
     while (n < budget && !h.yieldFlag) {
       const pc = h.pc;
       if (h.pcHi === 0) {
@@ -90,44 +103,49 @@ export class Translator implements HartTranslator, CodeWatcher, BlockHost {
         if (h.fCode !== null) {
           const off = h.fOff + (pc & 4095);
           const p = off >>> 12;
-          let page = this.pages[p];
-          if (page === undefined) page = this.pages[p] = new JitPage();
-          const slot = (off & 4095) >> 1;
-          const fns = page.fns;
-          const fn = fns === undefined ? undefined : fns[slot];
-          if (fn !== undefined) {
-            if (n + page.lens![slot] <= budget) {
+          if ((pf[p] & PAGE_JIT) !== 0) {
+            const page = this.pages[p]!;
+            const slot = (off & 4095) >> 1;
+            const fn = page.fns![slot];
+            if (fn !== undefined) {
+              if (n + page.lens![slot] <= budget) {
+                const before = n;
+                n = fn(h, x, n, budget, this);
+                this.counters.blockSteps += n - before;
+                if (this.onBlockExit !== undefined) this.onBlockExit(h);
+                continue;
+              }
+              // a block longer than the budget left: interpreted
               const before = n;
-              n = fn(h, x, pc, n, budget, this);
-              this.counters.blockSteps += n - before;
-              if (this.onBlockExit !== undefined) this.onBlockExit(h);
+              n = h.innerStretch(n, budget);
+              this.counters.interpretedSteps += n - before;
               continue;
             }
-          } else if (!page.noJit) {
-            if (page.heat[slot] + 1 >= this.hotThreshold) {
-              page.heat[slot] = 0;
-              if (this.translate(p, off)) continue;
-            }
-            // cold: interpreted up to the next jump, and the instructions counted as this location's heat
-            const before = n;
-            n = h.innerStretch(n, budget);
-            this.counters.interpretedSteps += n - before;
-            const heat = page.heat[slot] + n - before;
-            page.heat[slot] = heat > 0xffffffff ? 0xffffffff : heat;
-            continue;
           }
+          const hk = heatIndex(off);
+          if (heat[hk] + 1 >= this.hotThreshold) {
+            heat[hk] = 0;
+            const page = this.pages[p];
+            if ((page === undefined || !page.noJit) && this.translate(p, off)) continue;
+          }
+          // cold: interpreted up to the next jump, and the instructions counted as this location's heat
+          const before = n;
+          n = h.innerStretch(n, budget);
+          this.counters.interpretedSteps += n - before;
+          const t = heat[hk] + n - before;
+          heat[hk] = t > 0xffffffff ? 0xffffffff : t;
+          continue;
         }
+        // the boot ROM, MMIO: interpreted
+        const before = n;
+        n = h.innerStretch(n, budget);
+        this.counters.interpretedSteps += n - before;
       } else {
         // beyond ±2^52 (Sv57's kernel half): no blocks, so the interpreter runs a stretch at once
         const before = n;
         n = h.inner(n, Math.min(budget, n + WIDE_STRETCH));
         this.counters.interpretedSteps += n - before;
-        continue;
       }
-      // the boot ROM, a page left to the interpreter, a block longer than the budget left
-      const before = n;
-      n = h.innerStretch(n, budget);
-      this.counters.interpretedSteps += n - before;
     }
     return n;
   }
@@ -162,7 +180,6 @@ export class Translator implements HartTranslator, CodeWatcher, BlockHost {
     this.blocks -= page.blocks; this.insns -= page.insns;
     page.blocks = 0; page.insns = 0;
     page.fns = undefined; page.lens = undefined;
-    page.heat.fill(0);
     if (++page.invalidations >= this.maxPageInvalidations) page.noJit = true;
   }
 
@@ -174,6 +191,7 @@ export class Translator implements HartTranslator, CodeWatcher, BlockHost {
     for (const p of this.jitPages) this.bus.pageFlags[p] &= ~PAGE_JIT;
     this.jitPages.length = 0;
     this.pages.fill(undefined);
+    this.heat.fill(0);
     this.blocks = 0; this.insns = 0;
     this.epoch++;
     this.counters.flushes++;
