@@ -113,6 +113,12 @@ export class KernelAwareness {
     this.memory.invalidate();
   }
 
+  /** Reads in the kernel's address space as this stop finds it (its page table looked up first). */
+  kernelReader(): { readMemory(addr: bigint, size: number): Promise<Uint8Array | undefined> } {
+    const r = this.memory.reader();
+    return { readMemory: async (a, n) => { await this.ready(); return r.readMemory(a, n); } };
+  }
+
   private ready(): Promise<void> {
     return (this.spaceReady ??= this.profile.kernelSpace().then((s) => this.memory.setKernelSpace(s), () => undefined));
   }

@@ -25,6 +25,13 @@ export const satpMode = (satp: bigint): number => Number(satp >> 60n);
  */
 export class GuestMemory {
   private readonly chunks = new Map<string, Uint8Array | null>();
+  /**
+   * Bumped whenever the cache is dropped. A read that began before (the machine was then
+   * running, or about to) must not put what it got, or its failure, into the new cache: a
+   * failed read cached as unreadable after a stop's invalidate() made every later read of that
+   * chunk fail for the whole stop ("Cannot access memory" on a kernel global, intermittently).
+   */
+  private generation = 0;
   static readonly CHUNK = 512;
   /** Bytes read from the target since creation (tests and benches look at it). */
   bytesRead = 0;
@@ -34,12 +41,12 @@ export class GuestMemory {
   setKernelSpace(space: GuestSpace): void {
     if (JSON.stringify(space, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)) === JSON.stringify(this.kernelSpace, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))) return;
     this.kernelSpace = space;
-    this.chunks.clear();
+    this.invalidate();
   }
 
   get kernel(): GuestSpace { return this.kernelSpace; }
 
-  invalidate(): void { this.chunks.clear(); }
+  invalidate(): void { this.chunks.clear(); this.generation++; }
 
   /** `length` bytes at `addr` in `space` (the kernel's by default). */
   async read(addr: bigint, length: number, space: GuestSpace = this.kernelSpace): Promise<Uint8Array | undefined> {
@@ -55,6 +62,7 @@ export class GuestMemory {
       const ck = key + ':' + base.toString(16);
       let chunk = this.chunks.get(ck);
       if (chunk === undefined) {
+        const generation = this.generation;
         try {
           chunk = await this.target.readMemory(base, GuestMemory.CHUNK, space);
           this.bytesRead += chunk.length;
@@ -69,7 +77,7 @@ export class GuestMemory {
             continue;
           } catch { chunk = null; }
         }
-        this.chunks.set(ck, chunk);
+        if (this.generation === generation) this.chunks.set(ck, chunk);
       }
       if (chunk === null) return undefined;
       const off = Number(a - base);
@@ -81,8 +89,9 @@ export class GuestMemory {
   }
 
   /** A reader in the given space, in the shape symbols/ expects. */
-  reader(space: GuestSpace = this.kernelSpace): { readMemory(addr: bigint, size: number): Promise<Uint8Array | undefined> } {
-    return { readMemory: (a, n) => this.read(a, n, space) };
+  reader(space?: GuestSpace): { readMemory(addr: bigint, size: number): Promise<Uint8Array | undefined> } {
+    // without a space: the kernel's as it is at each read, not as it was when the reader was made
+    return { readMemory: (a, n) => this.read(a, n, space ?? this.kernelSpace) };
   }
 
   async u64(addr: bigint, space?: GuestSpace): Promise<bigint | undefined> {

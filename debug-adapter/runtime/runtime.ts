@@ -305,7 +305,7 @@ export class KernelRuntime implements ControlHost {
 
   /** Memory as the kernel sees it at this stop (cached per stop with awareness). */
   kernelReader(hart = 0): MemoryReader {
-    if (this.awareness) return this.awareness.memory.reader();
+    if (this.awareness) return this.awareness.kernelReader();
     return { readMemory: (a, n) => this.target.readMemory(a, n, { kind: 'virtual', hart }).catch(() => undefined) };
   }
 
