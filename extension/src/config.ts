@@ -38,7 +38,7 @@ export function initialConfiguration(): RawConfig {
 const GENERIC = new Set(['type', 'request', 'name', 'preLaunchTask', 'postDebugTask', 'internalConsoleOptions', 'debugServer', 'presentation', 'suppressMultipleSessionWarning', 'serverReadyAction', 'noDebug', 'env', 'envFile', 'console', 'outputCapture', 'skipFiles', 'trace']);
 
 const COMMON_FIELDS = ['kernel', 'symbols', 'profile', 'programs', 'moduleDirs', 'stopOnEntry', 'stopAtEntry', 'stopAt', 'process', 'cwd', 'sourceFileMap'];
-export const LAUNCH_FIELDS = [...COMMON_FIELDS, 'serialTerminal', 'bios', 'initrd', 'drives', 'drivesWritable', 'memory', 'smp', 'cmdline', 'gdbPort', 'idle', 'checkpointDir', 'checkpoint'];
+export const LAUNCH_FIELDS = [...COMMON_FIELDS, 'serialTerminal', 'bios', 'initrd', 'drives', 'drivesWritable', 'memory', 'smp', 'cmdline', 'gdbPort', 'idle', 'jit', 'checkpointDir', 'checkpoint'];
 export const ATTACH_FIELDS = [...COMMON_FIELDS, 'target'];
 
 export type Resolution = { ok: true; config: RawConfig } | { ok: false; field: string; message: string };

@@ -41,6 +41,9 @@ describe('cli: kwb arguments', () => {
     assert.equal(parseArgs(['--kernel', 'k']).run.gdbLater, 'tcp::1234');
     assert.equal(parseArgs(['--kernel', 'k']).run.idle, 'sleep');
     assert.equal(parseArgs(['--kernel', 'k', '--idle', 'skip']).run.idle, 'skip');
+    assert.equal(parseArgs(['--kernel', 'k']).run.jit, undefined, 'no flag: the machine\'s default (translated unless KWB_JIT=0)');
+    assert.equal(parseArgs(['--kernel', 'k', '--no-jit']).run.jit, false);
+    assert.equal(parseArgs(['--kernel', 'k', '--jit']).run.jit, true);
     assert.equal(parseArgs(['--kernel', 'k', '--gdb-later', '2345']).run.gdbLater, 'tcp::2345');
   });
   const bad: [string[], RegExp][] = [

@@ -46,6 +46,7 @@ describe('debug adapter: launch and attach configuration', function () {
     ['programs entry missing', { programs: { sh: 'sh.elf' } }, /programs\.sh: program sh's ELF file '.*sh\.elf' does not exist/],
     ['bios missing', { bios: 'fw.bin' }, /bios: the firmware '.*fw\.bin' does not exist/],
     ['idle unknown', { idle: 'nap' }, /idle: expected one of "sleep", "skip", got "nap"/],
+    ['jit a string', { jit: 'off' }, /jit: expected true or false, got "off"/],
     ['process wrong type', { process: true }, /process: expected a process id or a program name, got true/],
     ['kernel not an ELF', {}, /kernel: .*kernel\.elf/],
   ];
@@ -79,6 +80,8 @@ describe('debug adapter: launch and attach configuration', function () {
     assert.equal(c.smp, 1);
     assert.equal(c.idle, 'sleep');
     assert.equal(c.drivesWritable, false);
+    assert.equal(c.jit, undefined, 'no jit field: the machine\'s default (translated unless KWB_JIT=0)');
+    assert.equal(parseLaunchConfig({ cwd: dir, kernel: 'elf', jit: false }).jit, false);
     assert.deepEqual(c.drives, [join(dir, 'disk.img')]);
     assert.equal(parseMemory(64 << 20), 64 << 20);
     assert.equal(parseMemory('1G'), 1 << 30);
