@@ -466,7 +466,17 @@ describe('debug adapter: fuzzed requests keep getting answers (issue 13, bad inp
       if (dap.console.length === len && await pending() === 0) quiet++; else { quiet = 0; len = dap.console.length; }
     }
     const state = (): string => `machine ${running ? 'running' : `stopped (${JSON.stringify(lastStop)})`}, ${dap.console.length} console characters`;
-    assert.equal(await pending(), 0, `the guest read everything the fuzz typed (${state()})`);
+    if (await pending() !== 0) {
+      // say where the guest is: which task each hart runs and where, and whether it takes interrupts
+      const monitor = async (command: string): Promise<string> => {
+        try { return (await dap.request<{ text: string }>('kwb/monitor', { command })).text; } catch (e) { return `${command}: ${(e as Error).message}`; }
+      };
+      const before = state();
+      try { await dap.pause(); } catch { /* already stopped */ }
+      const where = `${await monitor('harts')}\n${await monitor('ps')}\n${(await monitor('regs 0')).slice(0, 3000)}`;
+      assert.fail(`the guest did not read everything the fuzz typed: ${await pending()} bytes left (${before})\n` +
+        `console tail: ${JSON.stringify(dap.console.slice(-600))}\n${where}`);
+    }
     assert.ok(running, `the machine still runs after the fuzz's input: ${state()}`);
     const from = dap.console.length;
     await dap.type('\x15\nhello fuzz-ok\n');
