@@ -71,14 +71,14 @@ const fused = (generic: Emitter, negProduct: boolean, negAddend: boolean): Emitt
   return fall(fpGuarded(s, i, m.bad, m.decl, `h.f.fflags |= ${call};`));
 };
 
-/** FLD and FLW: the load fast path of emit.ts into f[rd] (FLW NaN-boxes), FS set dirty. */
+/** FLD and FLW: the load fast path of emit.ts into f[rd] (FLW NaN-boxes), FS set dirty; pc and instret synced on the slow paths only. */
 function fpLoad(double: boolean): Emitter {
   return (s, i) => {
     const f = 2 * rd(s.insn);
     const get = double
-      ? `let vlo, vhi; if ((off & 7) === 0 && off >= 0 && off < RS) { vlo = RAM32[off >> 2]; vhi = RAM32[(off >> 2) + 1]; } else { h.ld(va); vlo = h.vlo; vhi = h.vhi; }`
-      : `const vlo = (off & 3) === 0 && off >= 0 && off < RS ? RAM32[off >> 2] : h.lw(va), vhi = -1;`;
-    return fall(`{ ${sync(s, i)}if (h.csr.fsOff()) EXEC[${s.k}](h, ${s.insn}); else { const va = h.addr(${rs1(s.insn)}, ${immI(s.insn)}); ${offsetOf('tlbR')} ${get} ` +
+      ? `let vlo, vhi; if ((off & 7) === 0 && off >= 0 && off < RS) { vlo = RAM32[off >> 2]; vhi = RAM32[(off >> 2) + 1]; } else { ${sync(s, i)}h.ld(va); vlo = h.vlo; vhi = h.vhi; }`
+      : `let vlo; const vhi = -1; if ((off & 3) === 0 && off >= 0 && off < RS) vlo = RAM32[off >> 2]; else { ${sync(s, i)}vlo = h.lw(va); }`;
+    return fall(`{ if (h.csr.fsOff()) ${viaExec(s, i)} else { const va = h.addr(${rs1(s.insn)}, ${immI(s.insn)}); ${offsetOf('tlbR')} ${get} ` +
       `const F = h.f.i32; F[${f}] = vlo; F[${f + 1}] = vhi; h.csr.setFsDirty(); }${check(s, i)} }`);
   };
 }
@@ -89,10 +89,10 @@ function fpStore(double: boolean): Emitter {
     const b = 2 * rs2(s.insn);
     const ram = double ? 'RAM32[off >> 2] = v; RAM32[(off >> 2) + 1] = vh;' : 'RAM32[off >> 2] = v;';
     const size = double ? 8 : 4;
-    return fall(`{ ${sync(s, i)}if (h.csr.fsOff()) EXEC[${s.k}](h, ${s.insn}); else { const F = h.f.i32, va = h.addr(${rs1(s.insn)}, ${immS(s.insn)}), ` +
+    return fall(`{ if (h.csr.fsOff()) ${viaExec(s, i)} else { const F = h.f.i32, va = h.addr(${rs1(s.insn)}, ${immS(s.insn)}), ` +
       `v = F[${b}]${double ? `, vh = F[${b + 1}]` : ''}; ${offsetOf('tlbW')} ` +
-      `if ((off & ${size - 1}) === 0 && off >= 0 && off < RS) { ${ram} if (PF[off >>> 12] !== 0) BUS.afterStore(off, ${size}); } ` +
-      `else h.${double ? 'sd(va, v, vh)' : 'sw(va, v)'}; }${check(s, i)} }`);
+      `if ((off & ${size - 1}) === 0 && off >= 0 && off < RS) { ${ram} if (PF[off >>> 12] !== 0) { ${sync(s, i)}BUS.afterStore(off, ${size}); } } ` +
+      `else { ${sync(s, i)}h.${double ? 'sd(va, v, vh)' : 'sw(va, v)'}; } }${check(s, i)} }`);
   };
 }
 

@@ -46,15 +46,17 @@ function load(kind: string, result: (d: number) => string): Emitter {
     const d = 2 * rd(s.insn);
     const a = `const va = h.addr(${rs1(s.insn)}, ${immI(s.insn)}); ${offsetOf('tlbR')} `;
     const inRam = (size: number) => `${size > 1 ? `(off & ${size - 1}) === 0 && ` : ''}off >= 0 && off < RS`;
+    // pc and instret are synced only on the way to the hart's method (which may trap or reach a
+    // device): a read of RAM cannot, so the fast path leaves them until the block exits
     let body: string;
     if (kind === 'ld') {
       body = `${a}let vlo, vhi; if (${inRam(8)}) { vlo = RAM32[off >> 2]; vhi = RAM32[(off >> 2) + 1]; } ` +
-        `else { h.ld(va); vlo = h.vlo; vhi = h.vhi; } ${d === 0 ? '' : result(d)}`;
+        `else { ${sync(s, i)}h.ld(va); vlo = h.vlo; vhi = h.vhi; } ${d === 0 ? '' : result(d)}`;
     } else {
       const l = LOADS[kind];
-      body = `${a}const v = ${inRam(l.size)} ? ${l.ram} : h.${l.method}(va); ${d === 0 ? '' : result(d)}`;
+      body = `${a}let v; if (${inRam(l.size)}) v = ${l.ram}; else { ${sync(s, i)}v = h.${l.method}(va); } ${d === 0 ? '' : result(d)}`;
     }
-    return fall(`{ ${sync(s, i)}${body}${check(s, i)} }`);
+    return fall(`{ ${body}${check(s, i)} }`);
   };
 }
 
@@ -65,16 +67,19 @@ const STORES: Record<string, { size: number; ram: string }> = {
   sd: { size: 8, ram: 'RAM32[off >> 2] = v; RAM32[(off >> 2) + 1] = vh;' },
 };
 
-/** Store fast path as Hart.sb..sd: RAM, then the bus's look at flagged pages (code, reservations, HTIF). */
+/**
+ * Store fast path as Hart.sb..sd: RAM, then the bus's look at flagged pages (code, reservations,
+ * HTIF); pc and instret synced only before the bus's look or the hart's method.
+ */
 function store(kind: string): Emitter {
   return (s, i) => {
     const b = 2 * rs2(s.insn);
     const st = STORES[kind];
     const args = kind === 'sd' ? 'va, v, vh' : 'va, v';
     const body = `const va = h.addr(${rs1(s.insn)}, ${immS(s.insn)}), v = x[${b}]${kind === 'sd' ? `, vh = x[${b + 1}]` : ''}; ${offsetOf('tlbW')} ` +
-      `if (${st.size > 1 ? `(off & ${st.size - 1}) === 0 && ` : ''}off >= 0 && off < RS) { ${st.ram} if (PF[off >>> 12] !== 0) BUS.afterStore(off, ${st.size}); } ` +
-      `else h.${kind}(${args});`;
-    return fall(`{ ${sync(s, i)}${body}${check(s, i)} }`);
+      `if (${st.size > 1 ? `(off & ${st.size - 1}) === 0 && ` : ''}off >= 0 && off < RS) { ${st.ram} if (PF[off >>> 12] !== 0) { ${sync(s, i)}BUS.afterStore(off, ${st.size}); } } ` +
+      `else { ${sync(s, i)}h.${kind}(${args}); }`;
+    return fall(`{ ${body}${check(s, i)} }`);
   };
 }
 
