@@ -29,6 +29,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { SymbolFile } from '../../symbols';
+import { loadKernelImage } from '../../emulator/loader/elf';
 import { buildGuestKernel, GUEST_DIR, type GuestBuild } from '../guest/support/build';
 import { Dap } from './support/dap';
 
@@ -160,6 +161,8 @@ describe('debug adapter: fuzzed requests keep getting answers (issue 13, bad inp
   let dap: Dap;
   let stderr: string[];
   let scratchVa: bigint;        // hart 1..3 boot stacks: 48 KiB nobody uses on a one-hart machine
+  let textRef: Uint8Array;      // the kernel's text as its ELF has it: the fuzz must never write it
+  const recent: string[] = [];  // the last requests, for a message when the text changed
   const SCRATCH_VA_SIZE = 0xc000;
   const SCRATCH_PA = 0x8800_0000n; // RAM above the teaching kernel's 128 MiB (the machine has 256 MiB)
   const SCRATCH_PA_SIZE = 64 << 20;
@@ -175,6 +178,11 @@ describe('debug adapter: fuzzed requests keep getting answers (issue 13, bad inp
     const bs = kernel.symbolizer?.symbolAddress('boot_stacks');
     assert.ok(bs !== undefined, 'the kernel has boot_stacks');
     scratchVa = bs + 0x4000n;
+    const image = loadKernelImage(new Uint8Array(readFileSync(build.kernel)), build.kernel);
+    const seg = image.segments.find((g) => g.paddr === 0x8000_0000)!;
+    const end = kernel.symbolizer?.symbolAddress('kernel_text_end');
+    assert.ok(seg && end !== undefined, 'the kernel has its text at 0x80000000 and kernel_text_end');
+    textRef = seg.data.subarray(0, Number(end - 0x8000_0000n));
     dap = new Dap();
     await dap.start();
     stderr = captureStderr(dap);
@@ -264,7 +272,12 @@ describe('debug adapter: fuzzed requests keep getting answers (issue 13, bad inp
       case 0: { const off = r.int(SCRATCH_VA_SIZE - 16); return { ref: `0x${(scratchVa + BigInt(off)).toString(16)}`, room: SCRATCH_VA_SIZE - off }; }
       case 1: { const off = r.int(SCRATCH_PA_SIZE - 4096); return { ref: `0x${(SCRATCH_PA + BigInt(off)).toString(16)}@satp:0x0`, room: SCRATCH_PA_SIZE - off }; }
       case 2: return { ref: r.pick(['0x0', '0x10', '0xfff', '0x40000000', '0x88000000', '0x7fffffffffffffff', '0xfffffffffffff000', '0xffffffffffffffff', '18446744073709551615', '0x3fffffffff', '0xffffffc000000000', '0x90000000@satp:0x0', '0xfffffffffffffff8@satp:0x0']), room: 1 << 30 };
-      case 3: return { ref: r.pick(['', ' ', 'abc', '0x', '0xg', '-1', '-0x10', '1e3', '0x' + 'f'.repeat(17), '0x' + '1'.repeat(40), '99999999999999999999999', '0x80000000@', '0x80000000@satp:', '0x80000000@satp:0xzz', '0x80000000@satp:-1', '0x80000000@sapt:0x0', '0x80000000 0x10', '\u0000', '0x80000000\n', ENORMOUS.slice(0, 100_000)]), room: 1 << 30 };
+      case 3: {
+        // malformed around a real address: for writes the scratch memory's, since a reference the
+        // adapter reads leniently ('0x80000000\n' is 0x80000000) must not land on the kernel's text
+        const a = forWrite ? `0x${scratchVa.toString(16)}` : '0x80000000';
+        return { ref: r.pick(['', ' ', 'abc', '0x', '0xg', '-1', '-0x10', '1e3', '0x' + 'f'.repeat(17), '0x' + '1'.repeat(40), '99999999999999999999999', `${a}@`, `${a}@satp:`, `${a}@satp:0xzz`, `${a}@satp:-1`, `${a}@sapt:0x0`, `${a} 0x10`, '\u0000', `${a}\n`, ENORMOUS.slice(0, 100_000)]), room: forWrite ? 16 : 1 << 30 };
+      }
       case 4: return { ref: `0x${r.hex(64)}`, room: 1 << 30 };  // random 64-bit: almost always unmapped
       case 5: return { ref: `0x${(0x1_0000_0000n + BigInt(r.int(2 ** 31)) * 4096n).toString(16)}`, room: 1 << 30 };
       case 6: return { ref: r.chance(0.5) && live.memRefs.length ? r.pick(live.memRefs) : '0x80000000', room: 0 };
@@ -379,6 +392,17 @@ describe('debug adapter: fuzzed requests keep getting answers (issue 13, bad inp
     return { command: cmd, args: mutate(r, { threadId: thread(), granularity: r.pick(['statement', 'line', 'instruction', 'nonsense', undefined]), singleThread: r.chance(0.2) }), rc: true };
   }
 
+  /** Undefined if RAM still holds the kernel's text as loaded; else where it changed and the last requests. */
+  async function textChanged(): Promise<string | undefined> {
+    const res = await raw(dap, 'readMemory', { memoryReference: '0x80000000@satp:0x0', count: textRef.length });
+    if (res === 'timeout' || !res.success || !res.body?.data) return `the kernel's text could not be read: ${res === 'timeout' ? 'timeout' : res.message}`;
+    const got = Buffer.from(res.body.data as string, 'base64');
+    for (let k = 0; k < textRef.length; k++) {
+      if (got[k] !== textRef[k]) return `the kernel's text changed at 0x${(0x8000_0000 + k).toString(16)}; the last requests:\n${recent.join('\n')}`;
+    }
+    return undefined;
+  }
+
   let cases = 0;
   const byCommand = new Map<string, { n: number; failed: number; slowMs: number }>();
 
@@ -392,7 +416,11 @@ describe('debug adapter: fuzzed requests keep getting answers (issue 13, bad inp
     const ROUNDS = 10, STOPPED = 780, RUNNING = 250; // 10 x (780 + 250) = 10,300 cases
     for (let round = 0; round < ROUNDS; round++) {
       for (const phase of ['stopped', 'running'] as const) {
-        if (phase === 'stopped') await ensureStopped(`round ${round}`); else { await clearBreakpoints(); await ensureRunning(); }
+        if (phase === 'stopped') {
+          await ensureStopped(`round ${round}`);
+          const changed = await textChanged(); // writes go to scratch memory only
+          assert.equal(changed, undefined, changed);
+        } else { await clearBreakpoints(); await ensureRunning(); }
         const n = phase === 'stopped' ? STOPPED : RUNNING;
         for (let i = 0; i < n; i++) {
           if (phase === 'stopped' && running) await ensureStopped(`round ${round}, case ${cases}`);
@@ -408,6 +436,8 @@ describe('debug adapter: fuzzed requests keep getting answers (issue 13, bad inp
           const ms = performance.now() - started;
           cases++;
           const what = `${q.command} ${JSON.stringify(q.args)?.slice(0, 300)}`;
+          recent.push(`${cases} ${what}`);
+          if (recent.length > 60) recent.shift();
           assert.notEqual(res, 'timeout', `no response within 60 s to case ${cases}: ${what}`);
           if (res === 'timeout') return;
           assert.equal(res.command, q.command || res.command, `the response answers the request (${what})`);
@@ -445,6 +475,8 @@ describe('debug adapter: fuzzed requests keep getting answers (issue 13, bad inp
     this.timeout(300_000);
     assert.ok(cases > 0, 'the fuzz ran');
     await ensureStopped('after the fuzz');
+    const changed = await textChanged();
+    assert.equal(changed, undefined, changed);
     await clearBreakpoints();
     const threads = await dap.threads();
     assert.ok(threads.length > 0);
