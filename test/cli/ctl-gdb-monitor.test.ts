@@ -67,8 +67,9 @@ describe('cli: gdb-multiarch `monitor` runs the management console (kwb --gdb, t
     await runUntil(/sysrq: Show State\r\n[\s\S]*pid 2 \(sh\) sleeping: console input\r\nbacktrace:\r\n((  #\d+ [^\r]+\r\n)+)/, from);
     const block = /pid 2 \(sh\) sleeping: console input\r\nbacktrace:\r\n((  #\d+ [^\r]+\r\n)+)/.exec(m.out.slice(from))!;
     const frames = guestFrames(block[1]);
-    assert.deepEqual(frames.slice(0, 3), ['schedule', 'sleep_on', 'console_read']);
-    assert.equal(frames.at(-1), 'from_user_entry');
+    const shown = `the kernel's SysRq t printed:\n${m.out.slice(from).slice(0, 4000)}`;
+    assert.deepEqual(frames.slice(0, 3), ['schedule', 'sleep_on', 'console_read'], shown);
+    assert.equal(frames.at(-1), 'from_user_entry', shown);
   });
 
   it('sysrq m and p: the kernel reports memory and the interrupted registers', async () => {
