@@ -27,11 +27,8 @@ run_pass() {
   local name=$1 limit=$2; shift 2
   echo "== tests ($name)"
   local out; out=$(mktemp)
-  if [ "$name" = interp ]; then
-    KWB_JIT=0 timeout -k 20 "$limit" npx mocha --reporter ./scripts/summary-reporter.cjs "$@" >"$out" 2>&1 &
-  else
-    timeout -k 20 "$limit" npx mocha --reporter ./scripts/summary-reporter.cjs "$@" >"$out" 2>&1 &
-  fi
+  local jit=1; [ "$name" = interp ] && jit=0
+  KWB_JIT=$jit timeout -k 20 "$limit" npx mocha --reporter ./scripts/summary-reporter.cjs "$@" >"$out" 2>&1 &
   local pid=$!
   tail -n +1 -f --pid="$pid" "$out"
   wait "$pid"

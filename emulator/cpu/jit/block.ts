@@ -48,7 +48,7 @@ export function scan(ram16: Uint16Array, off: number): Slot[] {
   const pageStart = off - (off & 4095), pageEnd = pageStart + 4096;
   const seen = new Set<number>();
   let o = off;
-  while (slots.length < MAX_BLOCK_INSNS && o >= pageStart && o < pageEnd && !(o !== off && seen.has(o))) {
+  while (slots.length < MAX_BLOCK_INSNS && o >= pageStart && o < pageEnd && !seen.has(o)) {
     seen.add(o);
     const lo = ram16[o >> 1];
     let k: number, insn: number, len: number;
