@@ -739,7 +739,8 @@ export class Hart {
     return hi * TWO32 + (this.x[2 * rs] >>> 0) + imm;
   }
 
-  private addrWide(xlo: number, xhi: number, imm: number): number {
+  /** addr for a register beyond ±2^52 (public for translated blocks, which compute the plain case inline). */
+  addrWide(xlo: number, xhi: number, imm: number): number {
     const lo = (xlo + imm) | 0;
     const hi = (xhi + (imm >> 31) + ((lo >>> 0) < (xlo >>> 0) ? 1 : 0)) | 0;
     if (((hi + 0x100000) >>> 21) === 0) return hi * TWO32 + (lo >>> 0);

@@ -9,6 +9,7 @@ import { ALL_INSNS, DECODER, EXEC } from '../instructions';
 import type { Hart } from '../hart';
 import type { Bus } from '../../bus/bus';
 import { emit, exitAt, Slot } from './emit';
+import { FLUSH, X0 } from './emit-base';
 import { immJ } from './emit-base';
 import * as runtime from './runtime';
 import * as int64 from '../int64';
@@ -78,6 +79,35 @@ export function scan(ram16: Uint16Array, off: number): Slot[] {
   return slots;
 }
 
+/** A write of register word K in generated code (`x[K] = expr;`; expressions hold no semicolon). */
+const WRITE = /(?<![\w.$])x\[(\d+)\] = ([^;]*);/g;
+/** A read of register word K. */
+const READ = /(?<![\w.$])x\[(\d+)\]/g;
+
+/**
+ * Turns the emitters' `x[K]` into locals: writes become `rK = (expr) | 0` (the array stored
+ * int32; a local must hold the same value, or `===` between words would differ), reads of x0's
+ * words become 0. Returns the code, the words read or written (loaded at entry) and those written
+ * (stored back at each exit, before each executor call and in the catch of a trap).
+ */
+function registersToLocals(code: string): { code: string; used: number[]; written: number[] } {
+  const used = new Set<number>(), written = new Set<number>();
+  code = code.replace(WRITE, (_m, k: string, e: string) => {
+    const w = Number(k);
+    if (w < 2) throw new Error(`translator: generated code writes x0 (x[${w}] = ${e})`);
+    used.add(w); written.add(w);
+    return `x[${w}] = (${e}) | 0;`;
+  });
+  code = code.replace(READ, (_m, k: string) => {
+    const w = Number(k);
+    if (w < 2) return '0';
+    used.add(w);
+    return `r${w}`;
+  });
+  const sort = (set: Set<number>) => [...set].sort((p, q) => p - q);
+  return { code, used: sort(used), written: sort(written) };
+}
+
 /** The function for decoded slots (at least one), for harts on `bus`; named after its RAM offset `off` (profiles). */
 export function compile(slots: Slot[], bus: Bus, off = 0): BlockFn {
   const parts: string[] = [];
@@ -89,11 +119,29 @@ export function compile(slots: Slot[], bus: Bus, off = 0): BlockFn {
   }
   const last = slots[slots.length - 1];
   if (!ends) parts.push(exitAt(last.follow === true ? last.off + immJ(last.insn) : last.off + last.len, slots.length));
-  const body = `const LEN = ${slots.length}, RB = ${bus.ramBase}, RS = ${bus.ramSize};\nreturn function block_${off.toString(16)}(h, x, n, budget, J) {\n` +
-    `const E = J.epoch, pc0 = h.pc; let I = h.instret;\nfor (;;) {\n${parts.join('\n')}\n}\n};`;
+  const regs = registersToLocals(parts.join('\n'));
+  const flush = regs.written.map((w) => `x[${w}] = r${w};`).join(' ');
+  const usedSet = new Set(regs.used);
+  const code = regs.code
+    .split(FLUSH).join(flush)
+    .split(X0).join('x[0] = 0; x[1] = 0;')
+    .replace(/\/\*RELOAD:(\d+)\*\//g, (_m, r: string) => {
+      const w = 2 * Number(r);
+      return w !== 0 && usedSet.has(w) ? `r${w} = x[${w}]; r${w + 1} = x[${w + 1}];` : '';
+    });
+  const locals = regs.used.length === 0 ? '' : `let ${regs.used.map((w) => `r${w} = x[${w}]`).join(', ')};\n`;
+  const memory = /\b(VM|CTX|TRT|TRP|TWT|TWP)\b/.test(code)
+    ? 'const VM = h.dataVm, CTX = h.dataCtx, TRT = h.tlbR.tag, TRP = h.tlbR.pa, TWT = h.tlbW.tag, TWP = h.tlbW.pa;\n' : '';
+  // One epilogue writes the registers back: exits set EP (the next pc) and EK (instructions of
+  // this pass) and break out of the loop; a trap thrown by a call writes them back and goes on.
+  const body = `const LEN = ${slots.length}, RB = ${bus.ramBase}, RS = ${bus.ramSize};\n` +
+    `return function block_${off.toString(16)}(h, x, n, budget, J) {\n` +
+    `const E = J.epoch, pc0 = h.pc; let I = h.instret, EP = 0, EK = 0;\n${memory}${locals}` +
+    `try {\nB: for (;;) {\n${code}\n}\n} catch (e) { ${flush} throw e; }\n` +
+    `${flush}\nh.pc = EP; h.instret = I + EK; return n + EK;\n};`;
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  const factory = new Function('EXEC', 'lt', 'ltu', 'sll', 'srl', 'sra', 'setNum', 'RAM8', 'RAM16', 'RAM32', 'PF', 'BUS',
+  const factory = new Function('EXEC', 'lt', 'ltu', 'RAM8', 'RAM16', 'RAM32', 'PF', 'BUS',
     'MULHU32', 'M64', 'R', 'FP', body);
-  return factory(EXEC, runtime.lt, runtime.ltu, runtime.sll, runtime.srl, runtime.sra, runtime.setNum,
+  return factory(EXEC, runtime.lt, runtime.ltu,
     bus.ram, bus.ram16, bus.ram32, bus.pageFlags, bus, int64.mulhu32, M64, int64.R, FP) as BlockFn;
 }

@@ -9,10 +9,10 @@
 // (EXEC) after syncing pc and instret, so the trap is the interpreter's own. Names bound by
 // block.ts for these: MULHU32, M64 (int64's functions: mulh64, mulhsu64, mulhu64, div64), R
 // (int64's result pair), FP (the FPU's addD/addS/mulD/mulS/divD/divS/fmaD/fmaS/sgnjD/sgnjS).
-import { check, fall, immI, immS, offsetOf, rd, rs1, rs2, sync, type Emitter, type Slot } from './emit-base';
+import { addrOf, check, fall, FLUSH, immI, immS, offsetOf, rd, reload, rs1, rs2, sync, X0, type Emitter, type Slot } from './emit-base';
 
 /** The interpreter's executor for this slot, with pc and instret synced (it traps, or does the whole instruction). */
-const viaExec = (s: Slot, i: number) => `{ ${sync(s, i)}EXEC[${s.k}](h, ${s.insn}); x[0] = 0; x[1] = 0; }`;
+const viaExec = (s: Slot, i: number) => `{ ${sync(s, i)}${FLUSH}EXEC[${s.k}](h, ${s.insn}); ${X0}${reload(rd(s.insn))} }`;
 
 /** Low 64 bits of the product: Math.imul for the low word, 16-bit limbs for the high one (int64.mul64). */
 const mul: Emitter = (s) => {
@@ -71,15 +71,15 @@ const fused = (generic: Emitter, negProduct: boolean, negAddend: boolean): Emitt
   return fall(fpGuarded(s, i, m.bad, m.decl, `h.f.fflags |= ${call};`));
 };
 
-/** FLD and FLW: the load fast path of emit.ts into f[rd] (FLW NaN-boxes), FS set dirty; pc and instret synced on the slow paths only. */
+/** FLD and FLW: the load fast path of emit.ts into f[rd] (FLW NaN-boxes), FS set dirty; pc and instret synced, and the checks made, on the slow paths only. */
 function fpLoad(double: boolean): Emitter {
   return (s, i) => {
     const f = 2 * rd(s.insn);
     const get = double
-      ? `let vlo, vhi; if ((off & 7) === 0 && off >= 0 && off < RS) { vlo = RAM32[off >> 2]; vhi = RAM32[(off >> 2) + 1]; } else { ${sync(s, i)}h.ld(va); vlo = h.vlo; vhi = h.vhi; }`
-      : `let vlo; const vhi = -1; if ((off & 3) === 0 && off >= 0 && off < RS) vlo = RAM32[off >> 2]; else { ${sync(s, i)}vlo = h.lw(va); }`;
-    return fall(`{ if (h.csr.fsOff()) ${viaExec(s, i)} else { const va = h.addr(${rs1(s.insn)}, ${immI(s.insn)}); ${offsetOf('tlbR')} ${get} ` +
-      `const F = h.f.i32; F[${f}] = vlo; F[${f + 1}] = vhi; h.csr.setFsDirty(); }${check(s, i)} }`);
+      ? `let vlo, vhi; if ((off & 7) === 0 && off >= 0 && off < RS) { vlo = RAM32[off >> 2]; vhi = RAM32[(off >> 2) + 1]; } else { ${sync(s, i)}h.ld(va); vlo = h.vlo; vhi = h.vhi; SLOW = true; }`
+      : `let vlo; const vhi = -1; if ((off & 3) === 0 && off >= 0 && off < RS) vlo = RAM32[off >> 2]; else { ${sync(s, i)}vlo = h.lw(va); SLOW = true; }`;
+    return fall(`{ if (h.csr.fsOff()) ${viaExec(s, i)} else { let SLOW = false; ${addrOf(rs1(s.insn), immI(s.insn))} ${offsetOf('tlbR')} ${get} ` +
+      `const F = h.f.i32; F[${f}] = vlo; F[${f + 1}] = vhi; h.csr.setFsDirty(); if (SLOW) {${check(s, i)} } } }`);
   };
 }
 
@@ -89,10 +89,10 @@ function fpStore(double: boolean): Emitter {
     const b = 2 * rs2(s.insn);
     const ram = double ? 'RAM32[off >> 2] = v; RAM32[(off >> 2) + 1] = vh;' : 'RAM32[off >> 2] = v;';
     const size = double ? 8 : 4;
-    return fall(`{ if (h.csr.fsOff()) ${viaExec(s, i)} else { const F = h.f.i32, va = h.addr(${rs1(s.insn)}, ${immS(s.insn)}), ` +
-      `v = F[${b}]${double ? `, vh = F[${b + 1}]` : ''}; ${offsetOf('tlbW')} ` +
-      `if ((off & ${size - 1}) === 0 && off >= 0 && off < RS) { ${ram} if (PF[off >>> 12] !== 0) { ${sync(s, i)}BUS.afterStore(off, ${size}); } } ` +
-      `else { ${sync(s, i)}h.${double ? 'sd(va, v, vh)' : 'sw(va, v)'}; } }${check(s, i)} }`);
+    return fall(`{ if (h.csr.fsOff()) ${viaExec(s, i)} else { const F = h.f.i32; ${addrOf(rs1(s.insn), immS(s.insn))} ` +
+      `const v = F[${b}]${double ? `, vh = F[${b + 1}]` : ''}; ${offsetOf('tlbW')} ` +
+      `if ((off & ${size - 1}) === 0 && off >= 0 && off < RS) { ${ram} if (PF[off >>> 12] !== 0) { ${sync(s, i)}BUS.afterStore(off, ${size});${check(s, i)} } } ` +
+      `else { ${sync(s, i)}h.${double ? 'sd(va, v, vh)' : 'sw(va, v)'};${check(s, i)} } } }`);
   };
 }
 

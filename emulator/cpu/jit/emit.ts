@@ -6,11 +6,13 @@
 // Names the generated code may use (bound by block.ts): h (the Hart), x (h.x), pc0 (virtual
 // pc of the block's first instruction), n (steps before this pass), budget, I (h.instret at
 // the start of this pass), J (the translator: J.epoch changes when compiled code is
-// invalidated), E (J.epoch at entry), EXEC, LEN (instructions of one pass), the helpers of
-// runtime.ts (lt, ltu, sll, srl, sra, setNum), and for the memory fast paths RB and RS (RAM's
-// base and size), RAM8/RAM16/RAM32 (its views), PF (the bus's page flags) and BUS.
+// invalidated), E (J.epoch at entry), EP/EK (the exit's pc and instructions, set before `break
+// B` to the epilogue), EXEC, LEN (instructions of one pass), the helpers of runtime.ts (lt,
+// ltu), and for the memory fast paths RB and RS (RAM's base and size), RAM8/RAM16/RAM32 (its
+// views), PF (the bus's page flags), BUS, VM/CTX (h.dataVm, h.dataCtx) and the TLB arrays
+// TRT/TRP/TWT/TWP. Registers are written `x[K]` (K constant) and become locals (emit-base.ts).
 
-import { backEdge, callEnd, check, exitAt, fall, immB, immI, immJ, immS, immU, offsetOf, rd, rs1, rs2, sync, type Emitted, type Emitter, type Slot } from './emit-base';
+import { addrOf, backEdge, callEnd, check, exitAt, exitTo, fall, FLUSH, immB, immI, immJ, immS, immU, offsetOf, rd, reload, rs1, rs2, sync, X0, type Emitted, type Emitter, type Slot } from './emit-base';
 import { extensionEmitters } from './emit-ext';
 
 export { exitAt, type Emitted, type Slot } from './emit-base';
@@ -24,7 +26,22 @@ function setW(d: number, v: string): string {
 /** Writes the value of a pc-relative double expression (a link, auipc), as setPcRel with pcHi 0. */
 function setPcRel(d: number, v: string): string {
   if (d === 0) return '';
-  return `setNum(x, ${2 * d}, ${v});`;
+  return `{ const v = ${v}, hi = Math.floor(v / 4294967296); x[${2 * d}] = (v - hi * 4294967296) | 0; x[${2 * d + 1}] = hi | 0; }`;
+}
+
+/** The shifts of rv64i.ts: x[d] = (hi:lo) shifted by a constant or by a run-time amount (0..63). */
+function shift(kind: 'sll' | 'srl' | 'sra', d: number, lo: string, hi: string, sh: number | string): string {
+  const k = typeof sh === 'number' ? String(sh) : 'S';
+  const inv = typeof sh === 'number' ? String(32 - sh) : '(32 - S)';
+  const over = typeof sh === 'number' ? String(sh - 32) : '(S - 32)';
+  const lt32 = kind === 'sll' ? `x[${d + 1}] = (H << ${k}) | (L >>> ${inv}); x[${d}] = L << ${k};`
+    : `x[${d}] = (L >>> ${k}) | (H << ${inv}); x[${d + 1}] = H ${kind === 'srl' ? '>>>' : '>>'} ${k};`;
+  const ge32 = kind === 'sll' ? `x[${d + 1}] = L << ${over}; x[${d}] = 0;`
+    : kind === 'srl' ? `x[${d}] = H >>> ${over}; x[${d + 1}] = 0;` : `x[${d}] = H >> ${over}; x[${d + 1}] = H >> 31;`;
+  const same = `x[${d}] = L; x[${d + 1}] = H;`;
+  const head = `const L = ${lo}, H = ${hi};`;
+  if (typeof sh === 'number') return `{ ${head} ${sh === 0 ? same : sh < 32 ? lt32 : ge32} }`;
+  return `{ ${head} const S = ${sh}; if (S === 0) { ${same} } else if (S < 32) { ${lt32} } else { ${ge32} } }`;
 }
 
 function branch(cond: (a: number, b: number) => string): Emitter {
@@ -44,19 +61,20 @@ const LOADS: Record<string, { size: number; ram: string; method: string }> = {
 function load(kind: string, result: (d: number) => string): Emitter {
   return (s, i) => {
     const d = 2 * rd(s.insn);
-    const a = `const va = h.addr(${rs1(s.insn)}, ${immI(s.insn)}); ${offsetOf('tlbR')} `;
+    const a = `${addrOf(rs1(s.insn), immI(s.insn))} ${offsetOf('tlbR')} `;
     const inRam = (size: number) => `${size > 1 ? `(off & ${size - 1}) === 0 && ` : ''}off >= 0 && off < RS`;
-    // pc and instret are synced only on the way to the hart's method (which may trap or reach a
-    // device): a read of RAM cannot, so the fast path leaves them until the block exits
+    const res = d === 0 ? '' : result(d);
+    // pc and instret are synced, and the yield/epoch check made, only on the way to the hart's
+    // method (which may trap or reach a device): a read of RAM can do neither
     let body: string;
     if (kind === 'ld') {
-      body = `${a}let vlo, vhi; if (${inRam(8)}) { vlo = RAM32[off >> 2]; vhi = RAM32[(off >> 2) + 1]; } ` +
-        `else { ${sync(s, i)}h.ld(va); vlo = h.vlo; vhi = h.vhi; } ${d === 0 ? '' : result(d)}`;
+      body = `${a}if (${inRam(8)}) { const vlo = RAM32[off >> 2], vhi = RAM32[(off >> 2) + 1]; ${res} } ` +
+        `else { ${sync(s, i)}h.ld(va); const vlo = h.vlo, vhi = h.vhi; ${res}${check(s, i)} }`;
     } else {
       const l = LOADS[kind];
-      body = `${a}let v; if (${inRam(l.size)}) v = ${l.ram}; else { ${sync(s, i)}v = h.${l.method}(va); } ${d === 0 ? '' : result(d)}`;
+      body = `${a}if (${inRam(l.size)}) { const v = ${l.ram}; ${res} } else { ${sync(s, i)}const v = h.${l.method}(va); ${res}${check(s, i)} }`;
     }
-    return fall(`{ ${body}${check(s, i)} }`);
+    return fall(`{ ${body} }`);
   };
 }
 
@@ -76,10 +94,10 @@ function store(kind: string): Emitter {
     const b = 2 * rs2(s.insn);
     const st = STORES[kind];
     const args = kind === 'sd' ? 'va, v, vh' : 'va, v';
-    const body = `const va = h.addr(${rs1(s.insn)}, ${immS(s.insn)}), v = x[${b}]${kind === 'sd' ? `, vh = x[${b + 1}]` : ''}; ${offsetOf('tlbW')} ` +
-      `if (${st.size > 1 ? `(off & ${st.size - 1}) === 0 && ` : ''}off >= 0 && off < RS) { ${st.ram} if (PF[off >>> 12] !== 0) { ${sync(s, i)}BUS.afterStore(off, ${st.size}); } } ` +
-      `else { ${sync(s, i)}h.${kind}(${args}); }`;
-    return fall(`{ ${body}${check(s, i)} }`);
+    const body = `${addrOf(rs1(s.insn), immS(s.insn))} const v = x[${b}]${kind === 'sd' ? `, vh = x[${b + 1}]` : ''}; ${offsetOf('tlbW')} ` +
+      `if (${st.size > 1 ? `(off & ${st.size - 1}) === 0 && ` : ''}off >= 0 && off < RS) { ${st.ram} if (PF[off >>> 12] !== 0) { ${sync(s, i)}BUS.afterStore(off, ${st.size});${check(s, i)} } } ` +
+      `else { ${sync(s, i)}h.${kind}(${args});${check(s, i)} }`;
+    return fall(`{ ${body} }`);
   };
 }
 
@@ -107,7 +125,7 @@ const EMITTERS: Record<string, Emitter> = {
     const code = `{ const alo = x[${a}], lo = (alo + ${m}) | 0; ` +
       `const hi = (x[${a + 1}] + ${m >> 31} + ((lo >>> 0) < (alo >>> 0) ? 1 : 0)) | 0; ` +
       `if (((hi + 0x100000) >>> 21) === 0) { const t = hi * 4294967296 + ((lo & ~1) >>> 0); ` +
-      `${setPcRel(d, `pc0 + ${s.off + s.len}`)} h.pc = t; h.instret = I + ${i + 1}; return n + ${i + 1}; } ` +
+      `${setPcRel(d, `pc0 + ${s.off + s.len}`)} ${exitTo('t', i + 1)} } ` +
       `${callEnd(s, i)} }`;
     return { code, ends: true };
   },
@@ -137,18 +155,18 @@ const EMITTERS: Record<string, Emitter> = {
   xori: alu((d, a, _b, m) => `x[${d}] = x[${a}] ^ ${m}; x[${d + 1}] = x[${a + 1}] ^ ${m >> 31};`),
   ori: alu((d, a, _b, m) => `x[${d}] = x[${a}] | ${m}; x[${d + 1}] = x[${a + 1}] | ${m >> 31};`),
   andi: alu((d, a, _b, m) => `x[${d}] = x[${a}] & ${m}; x[${d + 1}] = x[${a + 1}] & ${m >> 31};`),
-  slli: alu((d, a, _b, _m, insn) => `sll(x, ${d}, x[${a}], x[${a + 1}], ${shamt(insn)});`),
-  srli: alu((d, a, _b, _m, insn) => `srl(x, ${d}, x[${a}], x[${a + 1}], ${shamt(insn)});`),
-  srai: alu((d, a, _b, _m, insn) => `sra(x, ${d}, x[${a}], x[${a + 1}], ${shamt(insn)});`),
+  slli: alu((d, a, _b, _m, insn) => shift('sll', d, `x[${a}]`, `x[${a + 1}]`, shamt(insn))),
+  srli: alu((d, a, _b, _m, insn) => shift('srl', d, `x[${a}]`, `x[${a + 1}]`, shamt(insn))),
+  srai: alu((d, a, _b, _m, insn) => shift('sra', d, `x[${a}]`, `x[${a + 1}]`, shamt(insn))),
 
   add: alu((d, a, b) => `const al = x[${a}], l = (al + x[${b}]) | 0; x[${d + 1}] = (x[${a + 1}] + x[${b + 1}] + ((l >>> 0) < (al >>> 0) ? 1 : 0)) | 0; x[${d}] = l;`),
   sub: alu((d, a, b) => `const al = x[${a}], bl = x[${b}], l = (al - bl) | 0; x[${d + 1}] = (x[${a + 1}] - x[${b + 1}] - ((al >>> 0) < (bl >>> 0) ? 1 : 0)) | 0; x[${d}] = l;`),
-  sll: alu((d, a, b) => `sll(x, ${d}, x[${a}], x[${a + 1}], x[${b}] & 63);`),
+  sll: alu((d, a, b) => shift('sll', d, `x[${a}]`, `x[${a + 1}]`, `x[${b}] & 63`)),
   slt: alu((d, a, b) => `x[${d}] = lt(x[${a + 1}], x[${a}], x[${b + 1}], x[${b}]) ? 1 : 0; x[${d + 1}] = 0;`),
   sltu: alu((d, a, b) => `x[${d}] = ltu(x[${a + 1}], x[${a}], x[${b + 1}], x[${b}]) ? 1 : 0; x[${d + 1}] = 0;`),
   xor: alu((d, a, b) => `x[${d}] = x[${a}] ^ x[${b}]; x[${d + 1}] = x[${a + 1}] ^ x[${b + 1}];`),
-  srl: alu((d, a, b) => `srl(x, ${d}, x[${a}], x[${a + 1}], x[${b}] & 63);`),
-  sra: alu((d, a, b) => `sra(x, ${d}, x[${a}], x[${a + 1}], x[${b}] & 63);`),
+  srl: alu((d, a, b) => shift('srl', d, `x[${a}]`, `x[${a + 1}]`, `x[${b}] & 63`)),
+  sra: alu((d, a, b) => shift('sra', d, `x[${a}]`, `x[${a + 1}]`, `x[${b}] & 63`)),
   or: alu((d, a, b) => `x[${d}] = x[${a}] | x[${b}]; x[${d + 1}] = x[${a + 1}] | x[${b + 1}];`),
   and: alu((d, a, b) => `x[${d}] = x[${a}] & x[${b}]; x[${d + 1}] = x[${a + 1}] & x[${b + 1}];`),
 
@@ -162,19 +180,25 @@ const EMITTERS: Record<string, Emitter> = {
   srlw: alu((d, a, b) => `const v = (x[${a}] >>> (x[${b}] & 31)) | 0; x[${d}] = v; x[${d + 1}] = v >> 31;`),
   sraw: alu((d, a, b) => `const v = x[${a}] >> (x[${b}] & 31); x[${d}] = v; x[${d + 1}] = v >> 31;`),
   mulw: alu((d, a, b) => `const v = Math.imul(x[${a}], x[${b}]); x[${d}] = v; x[${d + 1}] = v >> 31;`),
+  // the W divisions as rv64m.ts: by zero and the one overflow case as the ISA says
+  divw: alu((d, a, b) => `const p = x[${a}], q = x[${b}], v = q === 0 ? -1 : (p === -0x80000000 && q === -1) ? p : (p / q) | 0; x[${d}] = v; x[${d + 1}] = v >> 31;`),
+  divuw: alu((d, a, b) => `const p = x[${a}] >>> 0, q = x[${b}] >>> 0, v = q === 0 ? -1 : Math.floor(p / q) | 0; x[${d}] = v; x[${d + 1}] = v >> 31;`),
+  remw: alu((d, a, b) => `const p = x[${a}], q = x[${b}], v = q === 0 ? p : (p === -0x80000000 && q === -1) ? 0 : (p % q) | 0; x[${d}] = v; x[${d + 1}] = v >> 31;`),
+  remuw: alu((d, a, b) => `const p = x[${a}] >>> 0, q = x[${b}] >>> 0, v = q === 0 ? p | 0 : (p % q) | 0; x[${d}] = v; x[${d + 1}] = v >> 31;`),
 
   fence: () => fall(''),
 };
 
-/** Register-only instructions run through their executor: no trap, no memory, no pc. */
-const PURE_CALLS = new Set(['divw', 'divuw', 'remw', 'remuw']);
 /** Executors that may trap or touch memory but never change control flow or translation. */
 const MEMORY_CALLS = new Set([
   'lr.w', 'lr.d', 'sc.w', 'sc.d', 'flw', 'fld', 'fsw', 'fsd', 'op-fp', 'fmadd', 'fmsub', 'fnmsub', 'fnmadd',
 ]);
 
-/** The executor with pc and instret synced, then the checks after a call that may touch memory. */
-const memoryCall: Emitter = (s, i) => fall(`{ ${sync(s, i)}EXEC[${s.k}](h, ${s.insn}); x[0] = 0; x[1] = 0;${check(s, i)} }`);
+/**
+ * The executor with pc and instret synced and the registers written back; then x[rd] read back
+ * (the only x register these executors write) and the checks after a call that may touch memory.
+ */
+const memoryCall: Emitter = (s, i) => fall(`{ ${sync(s, i)}${FLUSH}EXEC[${s.k}](h, ${s.insn}); ${X0}${reload(rd(s.insn))}${check(s, i)} }`);
 
 Object.assign(EMITTERS, extensionEmitters(memoryCall));
 
@@ -182,7 +206,6 @@ Object.assign(EMITTERS, extensionEmitters(memoryCall));
 export function emit(s: Slot, i: number): Emitted {
   const e = EMITTERS[s.name];
   if (e !== undefined) return e(s, i);
-  if (PURE_CALLS.has(s.name)) return fall(`EXEC[${s.k}](h, ${s.insn}); x[0] = 0; x[1] = 0;`);
   if (MEMORY_CALLS.has(s.name) || s.name.startsWith('amo')) return memoryCall(s, i);
   // System instructions, CSRs, fences with effects, illegal: run, then leave at the pc they chose.
   return { code: callEnd(s, i), ends: true };
