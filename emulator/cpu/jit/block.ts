@@ -90,17 +90,19 @@ const READ = /(?<![\w.$])x\[(\d+)\]/g;
  * words become 0. Returns the code, the words read or written (loaded at entry) and those written
  * (stored back at each exit, before each executor call and in the catch of a trap).
  */
-function registersToLocals(code: string): { code: string; used: number[]; written: number[] } {
+function registersToLocals(code: string, locals: boolean): { code: string; used: number[]; written: number[] } {
   const used = new Set<number>(), written = new Set<number>();
-  code = code.replace(WRITE, (_m, k: string, e: string) => {
+  code = code.replace(WRITE, (m, k: string, e: string) => {
     const w = Number(k);
     if (w < 2) throw new Error(`translator: generated code writes x0 (x[${w}] = ${e})`);
+    if (!locals) return m;
     used.add(w); written.add(w);
     return `x[${w}] = (${e}) | 0;`;
   });
   code = code.replace(READ, (_m, k: string) => {
     const w = Number(k);
     if (w < 2) return '0';
+    if (!locals) return `x[${w}]`;
     used.add(w);
     return `r${w}`;
   });
@@ -119,7 +121,10 @@ export function compile(slots: Slot[], bus: Bus, off = 0): BlockFn {
   }
   const last = slots[slots.length - 1];
   if (!ends) parts.push(exitAt(last.follow === true ? last.off + immJ(last.insn) : last.off + last.len, slots.length));
-  const regs = registersToLocals(parts.join('\n'));
+  // Locals pay where a block loops; a block run once per call would load and store more words
+  // at its entry and exit than it saves (qsort's short blocks), so those use the array.
+  const src = parts.join('\n');
+  const regs = registersToLocals(src, src.includes('continue B'));
   const flush = regs.written.map((w) => `x[${w}] = r${w};`).join(' ');
   const usedSet = new Set(regs.used);
   const code = regs.code

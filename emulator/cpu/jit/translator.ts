@@ -92,62 +92,69 @@ export class Translator implements HartTranslator, CodeWatcher, BlockHost {
   }
 
   run(h: Hart, n: number, budget: number): number {
-    const x = h.x;
-    const pf = this.bus.pageFlags;
-    const heat = this.heat;
-    while (n < budget && !h.yieldFlag) {
-      const pc = h.pc;
-      if (h.pcHi === 0) {
-        const rel = pc - h.fBase;
-        if (!(rel >= 0 && rel < 4096)) h.refillFetch(pc);
-        if (h.fCode !== null) {
-          const off = h.fOff + (pc & 4095);
-          const p = off >>> 12;
-          if ((pf[p] & PAGE_JIT) !== 0) {
-            const page = this.pages[p]!;
-            const slot = (off & 4095) >> 1;
-            const fn = page.fns![slot];
-            if (fn !== undefined) {
-              if (n + page.lens![slot] <= budget) {
+    // steps counted in locals and added to the statistics once, also when a trap unwinds
+    let inBlocks = 0, interpreted = 0;
+    try {
+      const x = h.x;
+      const pf = this.bus.pageFlags;
+      const heat = this.heat;
+      while (n < budget && !h.yieldFlag) {
+        const pc = h.pc;
+        if (h.pcHi === 0) {
+          const rel = pc - h.fBase;
+          if (!(rel >= 0 && rel < 4096)) h.refillFetch(pc);
+          if (h.fCode !== null) {
+            const off = h.fOff + (pc & 4095);
+            const p = off >>> 12;
+            if ((pf[p] & PAGE_JIT) !== 0) {
+              const page = this.pages[p]!;
+              const slot = (off & 4095) >> 1;
+              const fn = page.fns![slot];
+              if (fn !== undefined) {
+                if (n + page.lens![slot] <= budget) {
+                  const before = n;
+                  n = fn(h, x, n, budget, this);
+                  inBlocks += n - before;
+                  if (this.onBlockExit !== undefined) this.onBlockExit(h);
+                  continue;
+                }
+                // a block longer than the budget left: interpreted
                 const before = n;
-                n = fn(h, x, n, budget, this);
-                this.counters.blockSteps += n - before;
-                if (this.onBlockExit !== undefined) this.onBlockExit(h);
+                n = h.innerStretch(n, budget);
+                interpreted += n - before;
                 continue;
               }
-              // a block longer than the budget left: interpreted
-              const before = n;
-              n = h.innerStretch(n, budget);
-              this.counters.interpretedSteps += n - before;
-              continue;
             }
+            const hk = heatIndex(off);
+            if (heat[hk] + 1 >= this.hotThreshold) {
+              heat[hk] = 0;
+              const page = this.pages[p];
+              if ((page === undefined || !page.noJit) && this.translate(p, off)) continue;
+            }
+            // cold: interpreted up to the next jump, and the instructions counted as this location's heat
+            const before = n;
+            n = h.innerStretch(n, budget);
+            interpreted += n - before;
+            const t = heat[hk] + n - before;
+            heat[hk] = t > 0xffffffff ? 0xffffffff : t;
+            continue;
           }
-          const hk = heatIndex(off);
-          if (heat[hk] + 1 >= this.hotThreshold) {
-            heat[hk] = 0;
-            const page = this.pages[p];
-            if ((page === undefined || !page.noJit) && this.translate(p, off)) continue;
-          }
-          // cold: interpreted up to the next jump, and the instructions counted as this location's heat
+          // the boot ROM, MMIO: interpreted
           const before = n;
           n = h.innerStretch(n, budget);
-          this.counters.interpretedSteps += n - before;
-          const t = heat[hk] + n - before;
-          heat[hk] = t > 0xffffffff ? 0xffffffff : t;
-          continue;
+          interpreted += n - before;
+        } else {
+          // beyond ±2^52 (Sv57's kernel half): no blocks, so the interpreter runs a stretch at once
+          const before = n;
+          n = h.inner(n, Math.min(budget, n + WIDE_STRETCH));
+          interpreted += n - before;
         }
-        // the boot ROM, MMIO: interpreted
-        const before = n;
-        n = h.innerStretch(n, budget);
-        this.counters.interpretedSteps += n - before;
-      } else {
-        // beyond ±2^52 (Sv57's kernel half): no blocks, so the interpreter runs a stretch at once
-        const before = n;
-        n = h.inner(n, Math.min(budget, n + WIDE_STRETCH));
-        this.counters.interpretedSteps += n - before;
       }
+      return n;
+    } finally {
+      this.counters.blockSteps += inBlocks;
+      this.counters.interpretedSteps += interpreted;
     }
-    return n;
   }
 
   /** Compiles the block at RAM offset off (in page p); false when nothing can be compiled there. */
