@@ -2,7 +2,7 @@
 // decode cache, execute through the decode table) and the data-access helpers that the
 // instruction groups call (TLB hit inline, RAM through typed-array views, everything else
 // through the bus). Traps unwind with a preallocated sentinel, so the loop allocates nothing.
-import { Bus, DecodedPage } from '../bus/bus';
+import { Bus, DecodedPage, PAGE_JIT } from '../bus/bus';
 import { FpRegs } from './fpu/fpu';
 import { CSR, Cause, IRQ_PRIORITY, MPP_SHIFT, MS } from './csr-numbers';
 import { DECODER, EXEC, ILLEGAL_OP } from './instructions';
@@ -213,9 +213,12 @@ export class Hart {
   }
 
   /**
-   * As inner, but also stops after the first instruction that does not fall through (a taken
-   * branch, a jump, an xRET): the translator interprets cold code a basic block at a time, so
-   * it looks for compiled code only where control flow lands.
+   * As inner, but also stops after an instruction that does not fall through (a taken branch, a
+   * jump, an xRET), unless it jumps forward within a page that holds no compiled code: the
+   * translator interprets cold code a stretch at a time and looks for compiled code (and counts
+   * heat) only where a stretch starts. Every loop has a backward transfer, so loop heads still
+   * start stretches; forward jumps inside cold code (if/else, loop exits) no longer cost a trip
+   * through the dispatcher; in a page with blocks, every landing place is looked up as before.
    */
   innerStretch(n: number, budget: number): number {
     const x = this.x;
@@ -239,10 +242,12 @@ export class Hart {
       this.nextPc = next;
       exec[op >> 1](this, insn);
       x[0] = 0; x[1] = 0;
-      this.pc = this.nextPc;
+      const np = this.nextPc;
+      this.pc = np;
       this.instret++;
       n++;
-      if (this.nextPc !== next) break;
+      // fBase is NaN once translation or privilege changed (updateVm, flushFetch): stops too
+      if (np !== next && !(np > pc && np - this.fBase < 4096 && code !== null && (this.pageFlags[this.fOff >>> 12] & PAGE_JIT) === 0)) break;
     }
     return n;
   }
