@@ -2,6 +2,7 @@
 // location is compiled once hotThreshold instructions have been interpreted from it, not after a
 // count of visits; everything the translator ran is counted as interpreted or as run in blocks.
 import { strict as assert } from 'node:assert';
+import { PAGE_JIT } from '../../emulator/bus/bus';
 import { HOT_THRESHOLD } from '../../emulator/cpu/jit/translator';
 import { machineFor } from './machine/support';
 
@@ -26,5 +27,26 @@ describe('emulator/cpu/jit: hotness counted in interpreted instructions', () => 
     m.runFor(HOT_THRESHOLD - 10);
     assert.equal(m.translator!.stats().compiled, 0);
     assert.equal(m.translator!.stats().interpretedSteps, HOT_THRESHOLD - 10);
+  });
+
+  it('runs a stretch through forward jumps in a page without blocks, and stops at every jump in a page with blocks', () => {
+    const { m, sym } = machineFor('forward.S', { jit: true });
+    const h = m.harts[0];
+    m.runFor(1); // the boot ROM's first instruction; run until the kernel's first instruction
+    while (BigInt(h.pc) !== sym('_start')) m.runFor(1);
+    // cold page: li, addi, beq (taken, forward: goes on), addi, j loop (backward: stops)
+    assert.equal(h.innerStretch(0, 1000), 5);
+    assert.equal(BigInt(h.pc), sym('loop'));
+    assert.equal(h.innerStretch(0, 1000), 4, 'loop, beq, fwd, j');
+    assert.equal(BigInt(h.pc), sym('loop'));
+    // the same page once it holds compiled code: every landing place is looked up
+    const page = Number(sym('loop') - 0x80000000n) >>> 12;
+    m.bus.pageFlags[page] |= PAGE_JIT;
+    assert.equal(h.innerStretch(0, 1000), 2, 'addi, beq: stops where the branch lands');
+    assert.equal(BigInt(h.pc), sym('fwd'));
+    m.bus.pageFlags[page] &= ~PAGE_JIT;
+    // the budget still bounds a stretch: from fwd, one instruction of the two before `j loop`
+    assert.equal(h.innerStretch(0, 1), 1);
+    assert.equal(BigInt(h.pc), sym('back'));
   });
 });
