@@ -228,7 +228,9 @@ export class Csrs {
     if (((v >> MPP_SHIFT) & 3) === 2) v = (v & ~MS.MPP) | (old & MS.MPP);
     this.mstatus = v;
     if (((old ^ v) & (MS.MPRV | MS.SUM | MS.MXR | MS.MPP)) !== 0) this.h.updateVm();
-    this.poke();
+    // The loop stops to take an interrupt only if one is pending: a kernel's interrupt
+    // disable/enable around every lock (push_off/pop_off, local_irq_save) goes on running.
+    if (this.interruptWaiting()) this.poke();
   }
 
   /** Interrupt state may have changed: re-check at the next instruction boundary. */

@@ -49,4 +49,22 @@ describe('emulator/cpu/jit: hotness counted in interpreted instructions', () => 
     assert.equal(h.innerStretch(0, 1), 1);
     assert.equal(BigInt(h.pc), sym('back'));
   });
+
+  it('runs past CSR reads and writes that change no translation and make no interrupt pending', () => {
+    const { m } = machineFor('csrloop.S', { jit: true });
+    const t = m.translator!;
+    t.hotThreshold = 1000;
+    let exits = 0;
+    t.onBlockExit = () => { exits++; };
+    m.runFor(200_000);
+    const st = t.stats();
+    assert.ok(st.blockSteps > 190_000, `only ${st.blockSteps} steps in blocks`);
+    // one block holds the whole loop (6 instructions a pass): it leaves at the end of a slice,
+    // not at every CSR instruction (which would be 4 exits a pass)
+    assert.ok(exits < st.blockSteps / 60, `${exits} block exits for ${st.blockSteps} steps`);
+    const ref = machineFor('csrloop.S', { jit: false }).m;
+    ref.runFor(200_000);
+    assert.ok(m.harts[0].x[2 * 6] > 30_000, 'passes of the loop (t1)');
+    assert.deepEqual([...m.harts[0].x], [...ref.harts[0].x], 'registers as the interpreter has them');
+  });
 });

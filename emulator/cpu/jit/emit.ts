@@ -189,6 +189,21 @@ const EMITTERS: Record<string, Emitter> = {
   fence: () => fall(''),
 };
 
+/** satp: its writes change the fetch translation, so a CSR instruction naming it ends the block. */
+const CSR_SATP = 0x180;
+
+/**
+ * Zicsr: the executor, and the block goes on unless the hart must yield (an interrupt pending,
+ * a timer moved: the executor sets yieldFlag) or the data translation the block read at its
+ * entry (VM, CTX: MPRV, SUM, MXR) changed. Kernels read and write sstatus around every lock.
+ */
+const csr: Emitter = (s, i) => {
+  if ((s.insn >>> 20) === CSR_SATP) return { code: callEnd(s, i), ends: true };
+  return fall(`{ ${sync(s, i)}${FLUSH}EXEC[${s.k}](h, ${s.insn}); ${X0}${reload(rd(s.insn))}` +
+    ` if (h.yieldFlag || J.epoch !== E || h.dataVm !== VM || h.dataCtx !== CTX) ${exitAt(s.off + s.len, i + 1)} }`);
+};
+for (const name of ['csrrw', 'csrrs', 'csrrc', 'csrrwi', 'csrrsi', 'csrrci']) EMITTERS[name] = csr;
+
 /** Executors that may trap or touch memory but never change control flow or translation. */
 const MEMORY_CALLS = new Set([
   'lr.w', 'lr.d', 'sc.w', 'sc.d', 'flw', 'fld', 'fsw', 'fsd', 'op-fp', 'fmadd', 'fmsub', 'fnmsub', 'fnmadd',
