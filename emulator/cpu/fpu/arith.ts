@@ -162,10 +162,10 @@ export function fmaD(f: FpRegs, rd: number, rs1: number, rs2: number, rs3: numbe
     if (inProductWindow(a) && inProductWindow(b) && Math.abs(c) <= FMA_MAX_ADDEND) {
       const uh = a * b, ul = twoProductErr(a, b, uh);
       const th = c + uh, tl = twoSumErr(c, uh, th);
-      if (ul === 0 && (Math.abs(th) >= FMA_MIN_RESULT || th === 0) && th - th === 0) {
+      if (ul === 0 && (Math.abs(th) >= FMA_MIN_RESULT || th === 0)) {
         // the product is exact (small integers, powers of two), so c + uh is the one rounding
-        // of the exact result; a sum of doubles is zero only when they cancel exactly, and
-        // then IEEE's signed zero is FMA's
+        // of the exact result (finite: the windows bound both); a sum of doubles is zero only
+        // when they cancel exactly, and then IEEE's signed zero is FMA's
         f.f64[rd] = th;
         return tl !== 0 ? FLAG_NX : 0;
       }

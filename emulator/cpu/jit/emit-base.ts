@@ -69,6 +69,15 @@ export function check(s: Slot, i: number): string {
   return ` if (h.yieldFlag || J.epoch !== E) ${exitAt(s.off + s.len, i + 1)}`;
 }
 
+/**
+ * The interpreter's executor for the instruction, run where the block stands: pc and instret
+ * synced, registers written back, then x[rd] read back (the one x register an executor the
+ * block goes on after may write). The caller adds what follows (checks, or the block's end).
+ */
+export function execHere(s: Slot, i: number): string {
+  return `${sync(s, i)}${FLUSH}EXEC[${s.k}](h, ${s.insn}); ${X0}${reload(rd(s.insn))}`;
+}
+
 /** The interpreter's executor for the instruction; the block ends at the pc it chose (no write-back after: the executor's writes stand). */
 export function callEnd(s: Slot, i: number): string {
   return `${sync(s, i)}${FLUSH}h.nextPc = pc0 + ${s.off + s.len}; EXEC[${s.k}](h, ${s.insn}); ${X0} ` +

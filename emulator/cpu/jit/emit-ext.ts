@@ -9,10 +9,10 @@
 // (EXEC) after syncing pc and instret, so the trap is the interpreter's own. Names bound by
 // block.ts for these: MULHU32, M64 (int64's functions: mulh64, mulhsu64, mulhu64, div64), R
 // (int64's result pair), FP (the FPU's addD/addS/mulD/mulS/divD/divS/fmaD/fmaS/sgnjD/sgnjS).
-import { addrOf, check, fall, FLUSH, immI, immS, offsetOf, rd, reload, rs1, rs2, sync, X0, type Emitter, type Slot } from './emit-base';
+import { addrOf, check, execHere, fall, immI, immS, offsetOf, rd, rs1, rs2, sync, type Emitter, type Slot } from './emit-base';
 
 /** The interpreter's executor for this slot, with pc and instret synced (it traps, or does the whole instruction). */
-const viaExec = (s: Slot, i: number) => `{ ${sync(s, i)}${FLUSH}EXEC[${s.k}](h, ${s.insn}); ${X0}${reload(rd(s.insn))} }`;
+const viaExec = (s: Slot, i: number) => `{ ${execHere(s, i)} }`;
 
 /** Low 64 bits of the product: Math.imul for the low word, 16-bit limbs for the high one (int64.mul64). */
 const mul: Emitter = (s) => {
@@ -75,11 +75,13 @@ const fused = (generic: Emitter, negProduct: boolean, negAddend: boolean): Emitt
 function fpLoad(double: boolean): Emitter {
   return (s, i) => {
     const f = 2 * rd(s.insn);
+    const put = (lo: string, hi: string) => `const F = h.f.i32; F[${f}] = ${lo}; F[${f + 1}] = ${hi}; h.csr.setFsDirty();`;
     const get = double
-      ? `let vlo, vhi; if ((off & 7) === 0 && off >= 0 && off < RS) { vlo = RAM32[off >> 2]; vhi = RAM32[(off >> 2) + 1]; } else { ${sync(s, i)}h.ld(va); vlo = h.vlo; vhi = h.vhi; SLOW = true; }`
-      : `let vlo; const vhi = -1; if ((off & 3) === 0 && off >= 0 && off < RS) vlo = RAM32[off >> 2]; else { ${sync(s, i)}vlo = h.lw(va); SLOW = true; }`;
-    return fall(`{ if (h.csr.fsOff()) ${viaExec(s, i)} else { let SLOW = false; ${addrOf(rs1(s.insn), immI(s.insn))} ${offsetOf('tlbR')} ${get} ` +
-      `const F = h.f.i32; F[${f}] = vlo; F[${f + 1}] = vhi; h.csr.setFsDirty(); if (SLOW) {${check(s, i)} } } }`);
+      ? `if ((off & 7) === 0 && off >= 0 && off < RS) { ${put('RAM32[off >> 2]', 'RAM32[(off >> 2) + 1]')} } ` +
+        `else { ${sync(s, i)}h.ld(va); ${put('h.vlo', 'h.vhi')}${check(s, i)} }`
+      : `if ((off & 3) === 0 && off >= 0 && off < RS) { ${put('RAM32[off >> 2]', '-1')} } ` +
+        `else { ${sync(s, i)}const v = h.lw(va); ${put('v', '-1')}${check(s, i)} }`;
+    return fall(`{ if (h.csr.fsOff()) ${viaExec(s, i)} else { ${addrOf(rs1(s.insn), immI(s.insn))} ${offsetOf('tlbR')} ${get} } }`);
   };
 }
 

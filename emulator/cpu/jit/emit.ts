@@ -12,7 +12,7 @@
 // views), PF (the bus's page flags), BUS, VM/CTX (h.dataVm, h.dataCtx) and the TLB arrays
 // TRT/TRP/TWT/TWP. Registers are written `x[K]` (K constant) and become locals (emit-base.ts).
 
-import { addrOf, backEdge, callEnd, check, exitAt, exitTo, fall, FLUSH, immB, immI, immJ, immS, immU, offsetOf, rd, reload, rs1, rs2, sync, X0, type Emitted, type Emitter, type Slot } from './emit-base';
+import { addrOf, backEdge, callEnd, check, execHere, exitAt, exitTo, fall, immB, immI, immJ, immS, immU, offsetOf, rd, rs1, rs2, sync, type Emitted, type Emitter, type Slot } from './emit-base';
 import { extensionEmitters } from './emit-ext';
 
 export { exitAt, type Emitted, type Slot } from './emit-base';
@@ -199,8 +199,7 @@ const CSR_SATP = 0x180;
  */
 const csr: Emitter = (s, i) => {
   if ((s.insn >>> 20) === CSR_SATP) return { code: callEnd(s, i), ends: true };
-  return fall(`{ ${sync(s, i)}${FLUSH}EXEC[${s.k}](h, ${s.insn}); ${X0}${reload(rd(s.insn))}` +
-    ` if (h.yieldFlag || J.epoch !== E || h.dataVm !== VM || h.dataCtx !== CTX) ${exitAt(s.off + s.len, i + 1)} }`);
+  return fall(`{ ${execHere(s, i)} if (h.yieldFlag || J.epoch !== E || h.dataVm !== VM || h.dataCtx !== CTX) ${exitAt(s.off + s.len, i + 1)} }`);
 };
 for (const name of ['csrrw', 'csrrs', 'csrrc', 'csrrwi', 'csrrsi', 'csrrci']) EMITTERS[name] = csr;
 
@@ -209,11 +208,8 @@ const MEMORY_CALLS = new Set([
   'lr.w', 'lr.d', 'sc.w', 'sc.d', 'flw', 'fld', 'fsw', 'fsd', 'op-fp', 'fmadd', 'fmsub', 'fnmsub', 'fnmadd',
 ]);
 
-/**
- * The executor with pc and instret synced and the registers written back; then x[rd] read back
- * (the only x register these executors write) and the checks after a call that may touch memory.
- */
-const memoryCall: Emitter = (s, i) => fall(`{ ${sync(s, i)}${FLUSH}EXEC[${s.k}](h, ${s.insn}); ${X0}${reload(rd(s.insn))}${check(s, i)} }`);
+/** The executor where the block stands, then the checks after a call that may touch memory. */
+const memoryCall: Emitter = (s, i) => fall(`{ ${execHere(s, i)}${check(s, i)} }`);
 
 Object.assign(EMITTERS, extensionEmitters(memoryCall));
 
@@ -222,6 +218,6 @@ export function emit(s: Slot, i: number): Emitted {
   const e = EMITTERS[s.name];
   if (e !== undefined) return e(s, i);
   if (MEMORY_CALLS.has(s.name) || s.name.startsWith('amo')) return memoryCall(s, i);
-  // System instructions, CSRs, fences with effects, illegal: run, then leave at the pc they chose.
+  // System instructions, fences with effects, illegal: run, then leave at the pc they chose.
   return { code: callEnd(s, i), ends: true };
 }

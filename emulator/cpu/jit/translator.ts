@@ -131,7 +131,7 @@ export class Translator implements HartTranslator, CodeWatcher, BlockHost {
               const page = this.pages[p];
               if ((page === undefined || !page.noJit) && this.translate(p, off)) continue;
             }
-            // cold: interpreted up to the next jump, and the instructions counted as this location's heat
+            // cold: interpreted a stretch at a time (Hart.innerStretch), the instructions counted as this location's heat
             const before = n;
             n = h.innerStretch(n, budget);
             interpreted += n - before;
