@@ -10,6 +10,7 @@ import type { Hart } from '../hart';
 import type { Bus } from '../../bus/bus';
 import { emit, exitAt, Slot } from './emit';
 import { FLUSH, immJ, X0 } from './emit-base';
+import { fillLoop } from './idiom';
 import * as runtime from './runtime';
 import * as int64 from '../int64';
 import { addD, addS, divD, divS, fmaD, fmaS, mulD, mulS } from '../fpu/arith';
@@ -24,7 +25,11 @@ const M64 = { mulh64: int64.mulh64, mulhsu64: int64.mulhsu64, mulhu64: int64.mul
 export const MAX_BLOCK_INSNS = 64;
 
 /** What the generated code sees of the translator. */
-export interface BlockHost { readonly epoch: number }
+export interface BlockHost {
+  readonly epoch: number;
+  /** Instructions run in bulk by loop idioms (idiom.ts; a part of the steps in blocks). */
+  bulkSteps: number;
+}
 
 /**
  * A compiled block: runs passes from h.pc until it leaves; returns the new step count (h.pc,
@@ -111,7 +116,8 @@ function registersToLocals(code: string, locals: boolean): { code: string; used:
 
 /** The function for decoded slots (at least one), for harts on `bus`; named after its RAM offset `off` (profiles). */
 export function compile(slots: Slot[], bus: Bus, off = 0): BlockFn {
-  const parts: string[] = [];
+  const idiom = fillLoop(slots);
+  const parts: string[] = idiom === '' ? [] : [`// fill loop: passes in bulk (idiom.ts)\n${idiom}`];
   let ends = false;
   for (let i = 0; i < slots.length; i++) {
     const e = emit(slots[i], i);
