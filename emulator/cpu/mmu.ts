@@ -23,11 +23,14 @@ const TWO32 = 4294967296;
 export class Tlb {
   readonly tag = new Float64Array(TLB_SIZE).fill(NaN);
   readonly pa = new Float64Array(TLB_SIZE);
-  flush(): void { this.tag.fill(NaN); }
+  /** Changes with every insert and flush (the translator's jump cache holds entries of one generation). */
+  gen = 0;
+  flush(): void { this.tag.fill(NaN); this.gen++; }
   /** ctx: the hart's fetchCtx / dataCtx the entry was made under. */
   insert(vpn: number, ctx: number, paBase: number): void {
     const k = vpn & (TLB_SIZE - 1);
     this.tag[k] = vpn * 16 + ctx; this.pa[k] = paBase;
+    this.gen++;
   }
 }
 

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { buildGuest, REPO_ROOT } from '../support/toolchain';
 import { lockstep } from './jit/lockstep';
 import { groupsIn, randomStream, Rng } from './jit/random-stream';
+import { fillGuest } from './jit/fill-guest';
 import type { Machine } from '../../emulator/machine';
 
 const CPU_GUESTS = join(__dirname, 'cpu', 'guest');
@@ -43,6 +44,14 @@ describe('emulator/cpu/jit: lock step with the interpreter', function () {
         assert.ok(r.invalidations >= 30, `only ${r.invalidations} invalidations: the patched code was never translated`);
       });
     }
+    it('a virtual code page remapped to other code under compiled blocks (jit/remap.S)', () => {
+      const elf = buildGuest([join(JIT_GUESTS, 'remap.S')], { name: 'jit-remap', flags: ['-Wl,--no-relax'] });
+      for (const seed of [1, 2]) {
+        const r = lockstep({ kernel: readFileSync(elf), kernelName: 'remap.S', memoryBytes: 1 << 20, steps: 100_000, seed, hotThreshold: 1, maxChunk: 300 * seed });
+        assert.equal(r.stop, 'poweroff');
+        assert.equal(r.exitCode, 960, 'sum of the calls (1 and 2 alternating every 16 calls)');
+      }
+    });
     it('keeps the code cache within its bound (8 blocks, 64 instructions; sha256)', () => {
       const guestDir = join(REPO_ROOT, 'bench', 'guest');
       const sha = buildGuest([join(guestDir, 'start.S'), join(guestDir, 'sha256.c')], {
@@ -77,6 +86,17 @@ describe('emulator/cpu/jit: lock step with the interpreter', function () {
         assert.ok(all.has(g), `no ${g} in the streams`);
       }
     });
+  });
+
+  describe('fill loops run in bulk (jit/fill.c, first steps)', () => {
+    for (const user of [false, true]) {
+      it(`memset's loop at every store width${user ? ' (U-mode, Sv39)' : ''}`, () => {
+        const elf = fillGuest(user);
+        const r = lockstep({ kernel: readFileSync(elf), kernelName: elf, memoryBytes: 1 << 20, steps: 400_000, seed: 5, hotThreshold: 4, maxChunk: 4000 });
+        assert.ok(r.blocks > 100);
+        assert.ok(r.bulkSteps > 50_000, `only ${r.bulkSteps} steps run in bulk`);
+      });
+    }
   });
 
   describe('bench guests (bench/guest, first steps)', () => {

@@ -13,6 +13,7 @@
 import { PAGE_JIT, type Bus, type CodeWatcher } from '../../bus/bus';
 import type { Hart, HartTranslator } from '../hart';
 import { compile, scan, type BlockFn, type BlockHost } from './block';
+import { JUMP_CACHE_MASK, JumpCache } from './jump-cache';
 
 /**
  * Instructions interpreted from a location (the stretches that start there, up to the next jump)
@@ -67,16 +68,21 @@ export interface TranslatorStats {
   /** Instructions run inside blocks and by the interpreter on the translator's behalf. */
   blockSteps: number;
   interpretedSteps: number;
+  /** Of blockSteps, those run in bulk by loop idioms (idiom.ts). */
+  bulkSteps: number;
 }
 
 export class Translator implements HartTranslator, CodeWatcher, BlockHost {
   /** Changes whenever compiled code is dropped (running blocks check it after their stores). */
   epoch = 0;
+  bulkSteps = 0;
   private pages: (JitPage | undefined)[];
   private readonly heat = new Uint32Array(1 << HEAT_BITS);
   private readonly jitPages: number[] = [];
   private blocks = 0;
   private insns = 0;
+  /** Per hart (by id): the blocks last entered, by virtual pc. */
+  private readonly jumpCaches: JumpCache[] = [];
   private readonly counters = { compiled: 0, flushes: 0, invalidations: 0, blockSteps: 0, interpretedSteps: 0 };
   /** The bounds and threshold in force (tests lower them). */
   hotThreshold = HOT_THRESHOLD;
@@ -98,9 +104,22 @@ export class Translator implements HartTranslator, CodeWatcher, BlockHost {
       const x = h.x;
       const pf = this.bus.pageFlags;
       const heat = this.heat;
+      const jc = this.jumpCaches[h.id] ?? (this.jumpCaches[h.id] = new JumpCache());
+      const tlbX = h.tlbX;
       while (n < budget && !h.yieldFlag) {
         const pc = h.pc;
         if (h.pcHi === 0) {
+          const j = (pc >>> 1) & JUMP_CACHE_MASK;
+          if (jc.pc[j] === pc && jc.stamp[j] === tlbX.gen * 4 + h.fetchCtx && jc.epoch === this.epoch) {
+            const len = jc.len[j];
+            if (n + len <= budget) {
+              const before = n;
+              n = jc.fn[j]!(h, x, n, budget, this);
+              inBlocks += n - before;
+              if (this.onBlockExit !== undefined) this.onBlockExit(h);
+              continue;
+            }
+          }
           const rel = pc - h.fBase;
           if (!(rel >= 0 && rel < 4096)) h.refillFetch(pc);
           if (h.fCode !== null) {
@@ -112,6 +131,8 @@ export class Translator implements HartTranslator, CodeWatcher, BlockHost {
               const fn = page.fns![slot];
               if (fn !== undefined) {
                 if (n + page.lens![slot] <= budget) {
+                  if (jc.epoch !== this.epoch) jc.clear(this.epoch);
+                  jc.pc[j] = pc; jc.stamp[j] = tlbX.gen * 4 + h.fetchCtx; jc.fn[j] = fn; jc.len[j] = page.lens![slot];
                   const before = n;
                   n = fn(h, x, n, budget, this);
                   inBlocks += n - before;
@@ -205,6 +226,6 @@ export class Translator implements HartTranslator, CodeWatcher, BlockHost {
   }
 
   stats(): TranslatorStats {
-    return { blocks: this.blocks, insns: this.insns, ...this.counters };
+    return { blocks: this.blocks, insns: this.insns, ...this.counters, bulkSteps: this.bulkSteps };
   }
 }

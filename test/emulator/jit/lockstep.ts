@@ -64,6 +64,10 @@ export interface LockstepResult {
   peakBlocks: number;
   flushes: number;
   invalidations: number;
+  /** Steps the translator ran in bulk (loop idioms). */
+  bulkSteps: number;
+  /** The guest's exit code when it powered off. */
+  exitCode?: number;
   compiled: number;
 }
 
@@ -90,6 +94,7 @@ export function lockstep(opts: LockstepOptions): LockstepResult {
   const ha = A.harts[0], hb = B.harts[0];
   let stepsA = 0, stepsB = 0, blocks = 0;
   let stop: string | undefined;
+  let exitCode: number | undefined;
 
   const compare = (where: string, sb: string[], ramB: Uint8Array | undefined): void => {
     const sa = hartState(A, ha);
@@ -127,6 +132,7 @@ export function lockstep(opts: LockstepOptions): LockstepResult {
         throw new Error(`stops differ: interpreter ${JSON.stringify(eA.reason, big)}, translator ${JSON.stringify(eB.reason, big)}`);
       }
       stop = eB.reason.kind;
+      if (eB.reason.kind === 'poweroff') exitCode = eB.reason.code;
     } else {
       stepsB += q;
       while (stepsA < stepsB) {
@@ -137,7 +143,7 @@ export function lockstep(opts: LockstepOptions): LockstepResult {
     compare(`end of chunk (step ${stepsB})`, hartState(B, hb), B.bus.ram);
   }
   const st = t.stats();
-  return { blocks, retired: hb.instret, stop, peakBlocks, flushes: st.flushes, invalidations: st.invalidations, compiled: st.compiled };
+  return { blocks, retired: hb.instret, stop, peakBlocks, flushes: st.flushes, invalidations: st.invalidations, compiled: st.compiled, bulkSteps: st.bulkSteps, exitCode };
 }
 
 function big(_k: string, v: unknown): unknown { return typeof v === 'bigint' ? v.toString() : v; }
